@@ -1,0 +1,37 @@
+package dev.anyloop.state;
+
+import dev.anyloop.net.Family;
+import dev.anyloop.net.Prefix;
+import java.util.Optional;
+
+/** An {@code ip rule}: selectors, then an action (look up {@code table}, or refuse). */
+public record PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
+                         Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table) {
+    /** What a matching rule does. */
+    public enum Action { LOOKUP, BLACKHOLE, UNREACHABLE, PROHIBIT }
+
+    /** The three rules every Linux host starts with: local (0), main (32766), default (32767). */
+    public static java.util.List<PolicyRule> defaults(Family f) {
+        return java.util.List.of(lookup(f, 0, Route.TABLE_LOCAL), lookup(f, 32766, Route.TABLE_MAIN),
+                lookup(f, 32767, Route.TABLE_DEFAULT));
+    }
+
+    public static PolicyRule lookup(Family f, int priority, int table) {
+        return new PolicyRule(f, priority, false, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Action.LOOKUP, table);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder().append(priority).append(":");
+        if (not) sb.append(" not");
+        sb.append(" from ").append(from.map(Prefix::toString).orElse("all"));
+        to.ifPresent(t -> sb.append(" to ").append(t));
+        iif.ifPresent(i -> sb.append(" iif ").append(i));
+        oif.ifPresent(o -> sb.append(" oif ").append(o));
+        fwmark.ifPresent(m -> sb.append(" fwmark 0x").append(Long.toHexString(m)));
+        if (action == Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(table));
+        else sb.append(' ').append(action.name().toLowerCase(java.util.Locale.ROOT));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.anyloop.state;
+
+import dev.anyloop.net.Family;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One kernel route: type, destination, table, paths, metric, preferred source, protocol and scope.
+ *
+ * <p>{@code proto} is iproute2's word ("kernel", "boot", "static") or a number; routes anyloop owns
+ * carry {@link #PROTO_ANYLOOP} so that apply can find them again and touch nothing else.
+ */
+public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, int metric, Optional<Ip> src,
+                    String proto, Scope scope) {
+    /** The rtnetlink protocol number anyloop marks its own routes with. */
+    public static final String PROTO_ANYLOOP = "77";
+    public static final int TABLE_MAIN = 254;
+    public static final int TABLE_LOCAL = 255;
+    public static final int TABLE_DEFAULT = 253;
+
+    public Route {
+        nexthops = List.copyOf(nexthops);
+    }
+
+    /** Route types as in {@code ip route}: unicast forwards, local delivers, the rest refuse or discard. */
+    public enum Type {
+        UNICAST, LOCAL, BROADCAST, MULTICAST, ANYCAST, BLACKHOLE, UNREACHABLE, PROHIBIT, THROW;
+
+        public String word() { return name().toLowerCase(Locale.ROOT); }
+
+        public static Type parse(String s) { return valueOf(s.toUpperCase(Locale.ROOT)); }
+    }
+
+    /** Route scope: global for gatewayed routes, link for connected ones, host for local ones. */
+    public enum Scope {
+        GLOBAL, LINK, HOST;
+
+        public String word() { return name().toLowerCase(Locale.ROOT); }
+
+        public static Scope parse(String s) {
+            if ("universe".equals(s)) return GLOBAL;
+            return valueOf(s.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    public Family family() { return dst.family(); }
+
+    public boolean ownedByAnyloop() { return PROTO_ANYLOOP.equals(proto); }
+
+    /** A unicast route through {@code gw} in the main table. */
+    public static Route via(Prefix dst, Ip gw, String dev, int metric, String proto) {
+        return new Route(Type.UNICAST, dst, TABLE_MAIN, List.of(NextHop.via(gw, dev)), metric, Optional.empty(),
+                proto, Scope.GLOBAL);
+    }
+
+    /** A connected (on-link) route in the main table, as the kernel adds for an interface address. */
+    public static Route connected(Prefix dst, String dev, Ip src, int metric) {
+        return new Route(Type.UNICAST, dst, TABLE_MAIN, List.of(NextHop.dev(dev)), metric, Optional.of(src),
+                "kernel", Scope.LINK);
+    }
+
+    public Route withSrc(Optional<Ip> newSrc) {
+        return new Route(type, dst, table, nexthops, metric, newSrc, proto, scope);
+    }
+
+    public static String tableName(int table) {
+        switch (table) {
+            case TABLE_MAIN: return "main";
+            case TABLE_LOCAL: return "local";
+            case TABLE_DEFAULT: return "default";
+            default: return Integer.toString(table);
+        }
+    }
+
+    /** Parses "main", "local", "default" or a number. */
+    public static int parseTable(String s) {
+        switch (s) {
+            case "main": return TABLE_MAIN;
+            case "local": return TABLE_LOCAL;
+            case "default": return TABLE_DEFAULT;
+            default:
+                try {
+                    return Integer.parseInt(s);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("Invalid routing table '" + s + "': expected main, local, default or a number");
+                }
+        }
+    }
+
+    /** Reads like {@code ip route}: "10.1.1.1 via 192.168.1.20 dev eth1 proto 77 metric 1". */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        if (type != Type.UNICAST) sb.append(type.word()).append(' ');
+        sb.append(dst.isHost() ? dst.network().toString() : dst.toString());
+        if (table != TABLE_MAIN) sb.append(" table ").append(tableName(table));
+        for (NextHop nh : nexthops) sb.append(' ').append(nh);
+        sb.append(" proto ").append(proto);
+        if (scope != Scope.GLOBAL) sb.append(" scope ").append(scope.word());
+        src.ifPresent(s -> sb.append(" src ").append(s));
+        if (metric != 0) sb.append(" metric ").append(metric);
+        return sb.toString();
+    }
+}
