@@ -1,0 +1,101 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.net.Family;
+import dev.anyloop.render.IpBatchRenderer;
+import dev.anyloop.render.IptablesRenderer;
+import dev.anyloop.render.NetworkdRenderer;
+import dev.anyloop.render.NftRenderer;
+import dev.anyloop.render.SysctlRenderer;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Network;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anyloop export FILE --host H --format F --out DIR}: one host's state as files a tool loads. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write one host's state as files: ip-batch (ip -batch), iptables (iptables-restore and "
+                + "ip6tables-restore), nft (nft -f, table inet anyloop), networkd (systemd-networkd + sysctl.d), sysctl.")
+final class ExportCommand implements Callable<Integer> {
+    /** Output formats. */
+    enum Format { ip_batch, iptables, nft, networkd, sysctl }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
+    Path file;
+
+    @Option(names = "--host", required = true, description = "the host to export")
+    String host;
+
+    @Option(names = "--format", required = true, converter = FormatConverter.class,
+            description = "ip-batch, iptables, nft, networkd or sysctl")
+    Format format;
+
+    @Option(names = "--out", required = true, description = "directory to write into (created if missing)")
+    Path out;
+
+    /** Accepts ip-batch as well as ip_batch. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            try {
+                return Format.valueOf(value.replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(
+                        "'" + value + "' is not a format: expected ip-batch, iptables, nft, networkd or sysctl");
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Network n = Inputs.compile(file, spec.commandLine().getErr());
+        DeviceState d = Inputs.hosts(n, Optional.of(host), spec.commandLine().getErr()).get(0);
+        Map<String, String> files = files(d, format);
+        Files.createDirectories(out);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path p = out.resolve(f.getKey());
+            Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+            spec.commandLine().getOut().println("wrote " + p);
+        }
+        return Main.OK;
+    }
+
+    static Map<String, String> files(DeviceState d, Format format) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String h = d.host();
+        switch (format) {
+            case ip_batch:
+                m.put(h + ".ip-batch", IpBatchRenderer.render(d));
+                break;
+            case iptables:
+                m.put(h + ".iptables", IptablesRenderer.render(d.netfilter(Family.V4)));
+                m.put(h + ".ip6tables", IptablesRenderer.render(d.netfilter(Family.V6)));
+                break;
+            case nft:
+                m.put(h + ".nft", NftRenderer.render(d));
+                break;
+            case networkd:
+                m.putAll(NetworkdRenderer.render(d));
+                break;
+            case sysctl:
+                m.put("99-anyloop.conf", SysctlRenderer.render(d));
+                break;
+            default:
+                throw new IllegalStateException("unhandled format " + format);
+        }
+        return m;
+    }
+}

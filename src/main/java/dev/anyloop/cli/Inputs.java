@@ -1,0 +1,83 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.ConfigException;
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.IntentLoader;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Network;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Loads and compiles network.yaml for a command, turning config errors into exit 2 with every diagnostic. */
+final class Inputs {
+    private Inputs() { }
+
+    /** Thrown to leave a command with an exit code after its message was printed. */
+    static final class Exit extends RuntimeException {
+        final int code;
+
+        Exit(int code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
+    static Intent intent(Path file, PrintWriter err) {
+        try {
+            return IntentLoader.load(file);
+        } catch (ConfigException e) {
+            for (var d : e.diagnostics()) err.println(d);
+            err.println(e.diagnostics().size() + (e.diagnostics().size() == 1 ? " error" : " errors") + "; nothing was changed");
+            throw new Exit(Main.CONFIG_ERROR);
+        }
+    }
+
+    static Network compile(Path file, PrintWriter err) {
+        return Compiler.compile(intent(file, err));
+    }
+
+    /** The hosts a command works on: all, or the one named by --host (exit 2 if it does not exist). */
+    static List<DeviceState> hosts(Network n, Optional<String> host, PrintWriter err) {
+        if (host.isEmpty()) return List.copyOf(n.hosts().values());
+        DeviceState d = n.hosts().get(host.get());
+        if (d == null) {
+            err.println("anyloop: no host '" + host.get() + "' in this network" + didYouMean(host.get(), n.hosts().keySet())
+                    + " (hosts: " + String.join(", ", n.hosts().keySet()) + ")");
+            throw new Exit(Main.CONFIG_ERROR);
+        }
+        return List.of(d);
+    }
+
+    static String didYouMean(String bad, Iterable<String> names) {
+        String best = null;
+        int bestD = 3;
+        for (String n : names) {
+            int d = distance(bad, n);
+            if (d < bestD) {
+                bestD = d;
+                best = n;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
