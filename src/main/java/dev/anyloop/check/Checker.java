@@ -1,0 +1,175 @@
+package dev.anyloop.check;
+
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.Intent.AllowDef;
+import dev.anyloop.intent.Intent.ExpectDef;
+import dev.anyloop.intent.Intent.HostDef;
+import dev.anyloop.intent.Intent.InterfaceDef;
+import dev.anyloop.intent.Intent.PortDef;
+import dev.anyloop.intent.Intent.ServiceDef;
+import dev.anyloop.intent.Intent.SourceDef;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.InterfaceAddress;
+import dev.anyloop.net.Prefix;
+import dev.anyloop.net.Proto;
+import dev.anyloop.sim.RoundTrip;
+import dev.anyloop.sim.Simulator;
+import dev.anyloop.sim.Step;
+import dev.anyloop.state.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Derives every check that network.yaml implies and runs it on the simulator: the {@code expect:}
+ * entries, who may and may not reach each service (T3/T4), services hidden from the gateway's
+ * interface addresses (T6), routes back to loopback sources (T8), rules that do not protect what they
+ * seem to (T5) and failover when each service host goes down (T7).
+ */
+public final class Checker {
+    private final Intent intent;
+    private final Network network;
+    private final Simulator sim;
+
+    private Checker(Intent intent, Network network) {
+        this.intent = intent;
+        this.network = network;
+        this.sim = Simulator.of(network);
+    }
+
+    /** Runs every check; the order is the file's order, expectations first. */
+    public static List<Finding> run(Intent intent, Network network) {
+        Checker c = new Checker(intent, network);
+        List<Finding> out = new ArrayList<>();
+        c.expectations(out);
+        c.access(out);
+        c.hidden(out);
+        c.sourceAddresses(out);
+        out.addAll(ShadowedRules.find(intent, network, c.sim, c.clients()));
+        out.addAll(Failover.check(intent, network, c.clients()));
+        return out;
+    }
+
+    private void expectations(List<Finding> out) {
+        for (ExpectDef e : intent.expectations()) {
+            for (Ip dst : resolve(e.to())) {
+                RoundTrip rt = sim.roundTrip(e.from(), dst, e.proto(), e.port());
+                String what = "expect " + e.pos().line() + ": " + rt.flow() + " expected "
+                        + (e.reachable() ? "reachable" : "not reachable") + ", " + outcome(rt);
+                out.add(Finding.of("expect", rt.reachable() == e.reachable(), what, rt));
+            }
+        }
+    }
+
+    /** T3/T4: each port of each service from each client: reachable exactly when the intent allows the client. */
+    private void access(List<Finding> out) {
+        for (ServiceDef s : intent.services().values()) {
+            for (Ip x : s.addresses()) {
+                for (String client : clients()) {
+                    if (s.hosts().contains(client) || !hasFamily(network, client, x)) continue;
+                    boolean allowed = allowed(intent, s.allow(), client);
+                    for (PortDef p : probes(s)) {
+                        boolean expect = allowed && (p.proto() != Proto.ICMP || s.ping());
+                        RoundTrip rt = sim.roundTrip(client, x, p.proto(), p.port());
+                        String tech = expect ? "T2/T4" : (allowed ? "T4" : "T3/T4");
+                        out.add(Finding.of(tech, rt.reachable() == expect, s.name() + ": " + rt.flow() + " expected "
+                                + (expect ? "reachable" : "refused") + " (" + why(s, client, allowed) + "), " + outcome(rt), rt));
+                    }
+                }
+            }
+        }
+    }
+
+    /** T6: a service bound to its address only is not found at its hosts' interface addresses. */
+    private void hidden(List<Finding> out) {
+        for (ServiceDef s : intent.services().values()) {
+            if (s.bind() != Intent.Bind.ADDRESS || s.docker().isPresent()) continue;
+            for (String h : s.hosts()) {
+                HostDef hd = intent.hosts().get(h);
+                for (InterfaceDef i : hd.interfaces().values()) {
+                    for (InterfaceAddress a : i.addresses()) {
+                        Optional<String> client = clients().stream()
+                                .filter(c -> !c.equals(h) && allowed(intent, s.allow(), c) && hasFamily(network, c, a.ip())).findFirst();
+                        if (client.isEmpty()) continue;
+                        for (PortDef p : s.ports()) {
+                            RoundTrip rt = sim.roundTrip(client.get(), a.ip(), p.proto(), p.port());
+                            out.add(Finding.of("T6", !rt.reachable(), s.name() + ": " + rt.flow()
+                                    + " at " + h + "'s interface address expected not answered, " + outcome(rt), rt));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** T8: every peer in the prefix answers the host, and the host's packets carry the loopback source. */
+    private void sourceAddresses(List<Finding> out) {
+        for (SourceDef src : intent.sources()) {
+            for (HostDef peer : intent.hosts().values()) {
+                if (peer.name().equals(src.host())) continue;
+                for (InterfaceDef i : peer.interfaces().values()) {
+                    for (InterfaceAddress a : i.addresses()) {
+                        if (!src.to().contains(a.ip())) continue;
+                        RoundTrip rt = sim.roundTrip(src.host(), a.ip(), Proto.ICMP, 0);
+                        Optional<Ip> chosen = rt.forward().steps().stream().filter(st -> st instanceof Step.SourceSelected)
+                                .map(st -> ((Step.SourceSelected) st).address()).findFirst();
+                        boolean ok = rt.reachable() && chosen.equals(Optional.of(src.from()));
+                        String msg = src.host() + " -> " + peer.name() + " (" + a.ip() + "): expected source " + src.from()
+                                + " and a route back, got source " + chosen.map(Ip::toString).orElse("none") + ", " + outcome(rt);
+                        out.add(Finding.of("T8", ok, msg, rt));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Hosts written in network.yaml (containers and other derived hosts are not clients). */
+    List<String> clients() {
+        return intent.hosts().keySet().stream().filter(h -> network.hosts().containsKey(h)).toList();
+    }
+
+    static boolean hasFamily(Network network, String host, Ip dst) {
+        return network.hosts().get(host).addresses().stream()
+                .anyMatch(a -> a.address().family() == dst.family() && !a.address().ip().isLoopback() && !a.dev().equals("lo"));
+    }
+
+    /** The transport probes a service is checked with: each port, and ICMP echo. */
+    static List<PortDef> probes(ServiceDef s) {
+        List<PortDef> out = new ArrayList<>(s.ports());
+        out.add(new PortDef(Proto.ICMP, 0));
+        return out;
+    }
+
+    /** True when the intent lets {@code client} reach the service. */
+    static boolean allowed(Intent intent, AllowDef allow, String client) {
+        if (allow.anyone()) return true;
+        HostDef h = intent.hosts().get(client);
+        for (InterfaceDef i : h.interfaces().values()) {
+            if (allow.segments().contains(i.segment())) return true;
+            for (InterfaceAddress a : i.addresses()) {
+                for (Prefix p : allow.sources()) if (p.contains(a.ip())) return true;
+            }
+            for (Intent.IfaceRef r : allow.interfaces()) {
+                InterfaceDef ri = intent.hosts().get(r.host()).interfaces().get(r.iface());
+                if (ri != null && ri.segment().equals(i.segment())) return true;
+            }
+        }
+        return false;
+    }
+
+    private String why(ServiceDef s, String client, boolean allowed) {
+        if (s.allow().anyone()) return "anyone may";
+        return allowed ? client + " is allowed" : client + " is not in allow";
+    }
+
+    /** Resolves an expectation target: a service name (each of its addresses) or an address. */
+    List<Ip> resolve(String to) {
+        ServiceDef s = intent.services().get(to);
+        return s != null ? s.addresses() : List.of(Ip.parse(to));
+    }
+
+    static String outcome(RoundTrip rt) {
+        if (rt.reachable()) return "reachable (answered by " + rt.forward().verdict().step().host() + ")";
+        return "not reachable: " + rt.verdict().describe();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.anyloop.check;
+
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.Intent.PortDef;
+import dev.anyloop.intent.Intent.ServiceDef;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Proto;
+import dev.anyloop.sim.RoundTrip;
+import dev.anyloop.sim.Simulator;
+import dev.anyloop.state.Address;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Network;
+import dev.anyloop.state.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * T7: takes each host of a multi-host service down in turn and checks the service is still reached, via
+ * the next host in preference order. Linux keeps a route whose gateway went silent, so the scenario is
+ * what anyloop's health check does: the host is gone and the routes through it are withdrawn.
+ */
+final class Failover {
+    private Failover() { }
+
+    static List<Finding> check(Intent intent, Network network, List<String> clients) {
+        List<Finding> out = new ArrayList<>();
+        for (ServiceDef s : intent.services().values()) {
+            if (s.hosts().size() < 2) continue;
+            for (String down : s.hosts()) {
+                Network drained = drain(network, s, down);
+                Simulator sim = Simulator.of(drained);
+                PortDef probe = s.ports().isEmpty() ? new PortDef(Proto.ICMP, 0) : s.ports().get(0);
+                for (String client : clients) {
+                    if (s.hosts().contains(client) || !Checker.allowed(intent, s.allow(), client)) continue;
+                    for (Ip x : s.addresses()) {
+                        if (!Checker.hasFamily(network, client, x)) continue;
+                        RoundTrip rt = sim.roundTrip(client, x, probe.proto(), probe.port());
+                        out.add(Finding.of("T7", rt.reachable(), s.name() + ": with " + down
+                                + " down (its routes withdrawn), " + rt.flow() + " expected reachable via a backup, "
+                                + Checker.outcome(rt), rt));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The network without {@code down}, and without any route to the service's addresses through it. */
+    static Network drain(Network n, ServiceDef s, String down) {
+        DeviceState gone = n.hosts().get(down);
+        Set<Ip> addrs = gone.addresses().stream().map(Address::address).map(a -> a.ip()).collect(Collectors.toSet());
+        Network out = n.without(down);
+        for (DeviceState d : out.hosts().values()) {
+            List<Route> kept = d.routes().stream().filter(r -> !(r.dst().isHost() && s.addresses().contains(r.dst().network())
+                    && r.nexthops().stream().anyMatch(nh -> nh.via().map(addrs::contains).orElse(false)))).toList();
+            if (kept.size() != d.routes().size()) out = out.with(d.withRoutes(kept));
+        }
+        return out;
+    }
+}
