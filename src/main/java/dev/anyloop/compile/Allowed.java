@@ -14,22 +14,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A service's {@code allow} as seen from one host: the allowed segments, explicit source prefixes and
- * this host's own allowed interfaces.
+ * A service's {@code allow} as seen from one host: the allowed segments, the segments of interfaces
+ * named on other hosts, explicit source prefixes and this host's own allowed interfaces.
  *
  * <p>An interface of another host ("router:eth1" seen from desktop) cannot be matched with {@code -i}
- * here, so it stands for the segment behind it: the packets that enter router:eth1 come from that
- * segment's hosts.
+ * here, so it stands for the prefixes of its segment: the hosts whose packets enter router:eth1.
  */
-record Allowed(List<String> segments, List<Prefix> sources, List<String> interfaces) {
+record Allowed(List<String> segments, List<String> refSegments, List<Prefix> sources, List<String> interfaces) {
     Allowed {
         segments = List.copyOf(segments);
+        refSegments = List.copyOf(refSegments);
         sources = List.copyOf(sources);
         interfaces = List.copyOf(interfaces);
     }
 
     static Allowed on(Intent intent, AllowDef allow, String host) {
-        Set<String> segs = new LinkedHashSet<>(allow.segments());
+        Set<String> segs = new LinkedHashSet<>();
         Set<String> ifaces = new LinkedHashSet<>();
         for (IfaceRef ref : allow.interfaces()) {
             if (ref.host().equals(host)) {
@@ -41,11 +41,14 @@ record Allowed(List<String> segments, List<Prefix> sources, List<String> interfa
             if (i == null) throw new IllegalArgumentException("allow: interface " + ref + " is not defined");
             segs.add(i.segment());
         }
-        return new Allowed(List.copyOf(segs), allow.sources(), List.copyOf(ifaces));
+        return new Allowed(allow.segments(), List.copyOf(segs), allow.sources(), List.copyOf(ifaces));
     }
 
     /** The prefixes of family {@code f} of the allowed segments, in order. */
     List<Prefix> segmentPrefixes(Intent intent, Family f) { return prefixesOf(intent, segments, f); }
+
+    /** The prefixes of family {@code f} of the segments behind interfaces named on other hosts. */
+    List<Prefix> refPrefixes(Intent intent, Family f) { return prefixesOf(intent, refSegments, f); }
 
     /** Explicit sources of family {@code f}. */
     List<Prefix> sources(Family f) { return sources.stream().filter(p -> p.family() == f).toList(); }

@@ -67,7 +67,7 @@ final class Firewall {
             Allowed a = Allowed.on(intent, s.allow(), host.name());
             // The host talking to its own service arrives on lo whatever its source address.
             nf.append(FILTER, in, Rule.of(toPorts, inIface("lo")));
-            for (Prefix p : union(a.segmentPrefixes(intent, f), a.sources(f))) nf.append(FILTER, in, Rule.of(toPorts, src(p)));
+            for (Prefix p : sourcePrefixes(intent, a, f)) nf.append(FILTER, in, Rule.of(toPorts, src(p)));
             for (String i : a.interfaces()) nf.append(FILTER, in, Rule.of(toPorts, inIface(i)));
             nf.append(FILTER, in, Rule.of(new Target.Drop()));
         }
@@ -79,8 +79,9 @@ final class Firewall {
     }
 
     /**
-     * T3: FORWARD -d X -j AL-FWD-svc; return for the router's interfaces on allowed segments and named
-     * interfaces, then for explicit sources and the prefixes of allowed segments the router is not on.
+     * T3: FORWARD -d X -j AL-FWD-svc; return for the router's interfaces on allowed segments and its own
+     * named interfaces, then for explicit sources, the prefixes of allowed segments the router is not on
+     * and the prefixes of segments behind interfaces named on other hosts.
      */
     private static void router(Intent intent, HostDef host, ServiceDef s, List<Ip> xs, NetfilterBuilder nf) {
         Family f = nf.family();
@@ -102,7 +103,7 @@ final class Firewall {
         ifaces.addAll(a.interfaces());
         nf.declare(FILTER, fwd);
         for (String i : ifaces) nf.append(FILTER, fwd, Rule.of(new Target.Return(), inIface(i)));
-        for (Prefix p : union(a.sources(f), Allowed.prefixesOf(intent, elsewhere, f))) {
+        for (Prefix p : union(union(a.sources(f), Allowed.prefixesOf(intent, elsewhere, f)), a.refPrefixes(intent, f))) {
             nf.append(FILTER, fwd, Rule.of(new Target.Return(), src(p)));
         }
         nf.append(FILTER, fwd, Rule.of(new Target.Drop()));
@@ -116,10 +117,15 @@ final class Firewall {
         Allowed a = Allowed.on(intent, s.allow(), host.name());
         List<Rule> out = new ArrayList<>();
         out.add(Rule.of(allowed, established()));
-        for (Prefix p : union(a.segmentPrefixes(intent, f), a.sources(f))) out.add(Rule.of(allowed, src(p)));
+        for (Prefix p : sourcePrefixes(intent, a, f)) out.add(Rule.of(allowed, src(p)));
         for (String i : a.interfaces()) out.add(Rule.of(allowed, inIface(i)));
         out.add(Rule.of(new Target.Drop()));
         return out;
+    }
+
+    /** On a service host: allowed segments' prefixes, then named foreign interfaces' segments, then sources. */
+    private static List<Prefix> sourcePrefixes(Intent intent, Allowed a, Family f) {
+        return union(union(a.segmentPrefixes(intent, f), a.refPrefixes(intent, f)), a.sources(f));
     }
 
     private static List<Prefix> union(List<Prefix> a, List<Prefix> b) {
