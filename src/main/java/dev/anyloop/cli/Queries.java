@@ -1,0 +1,63 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Proto;
+import dev.anyloop.sim.Flow;
+import dev.anyloop.state.Network;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads reachability queries, one a line: {@code FROM_HOST DEST_ADDR PROTO [PORT]}; '#' starts a comment. */
+final class Queries {
+    private Queries() { }
+
+    /** Parses every line; all bad lines are reported as "FILE:LINE: reason" and nothing runs. */
+    static List<Flow> parse(String file, List<String> lines, Network n, List<String> errors) {
+        List<Flow> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            if (hash >= 0) line = line.substring(0, hash);
+            line = line.strip();
+            if (line.isEmpty()) continue;
+            try {
+                String[] f = line.split("\\s+");
+                out.add(flow(f, n));
+            } catch (IllegalArgumentException e) {
+                errors.add(file + ":" + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    static Flow flow(String[] f, Network n) {
+        if (f.length < 3 || f.length > 4) {
+            throw new IllegalArgumentException("expected 'FROM_HOST DEST_ADDR PROTO [PORT]', found " + f.length + " fields");
+        }
+        return flow(f[0], f[1], f[2], f.length == 4 ? Optional.of(f[3]) : Optional.empty(), n);
+    }
+
+    static Flow flow(String from, String dst, String proto, Optional<String> port, Network n) {
+        if (!n.hosts().containsKey(from)) {
+            throw new IllegalArgumentException("unknown host '" + from + "'" + Inputs.didYouMean(from, n.hosts().keySet()));
+        }
+        Ip ip = Ip.parse(dst);
+        if (n.hosts().values().stream().noneMatch(d -> d.hasAddress(ip))) {
+            throw new IllegalArgumentException("no host has address " + ip);
+        }
+        Proto p = Proto.parse(proto);
+        int portNo = 0;
+        if (p != Proto.ICMP) {
+            if (port.isEmpty()) throw new IllegalArgumentException(p.word() + " needs a port");
+            try {
+                portNo = Integer.parseInt(port.get());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid port '" + port.get() + "': not a number");
+            }
+        } else if (port.isPresent()) {
+            throw new IllegalArgumentException("icmp takes no port, found '" + port.get() + "'");
+        }
+        return Flow.of(from, ip, p, portNo);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.sim.Flow;
+import dev.anyloop.sim.RoundTrip;
+import dev.anyloop.sim.Simulator;
+import dev.anyloop.state.Network;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anyloop trace}: the hop-by-hop story of one round trip, as Linux would handle it. */
+@Command(name = "trace", mixinStandardHelpOptions = true,
+        description = "Simulate one round trip and explain every decision: routes (table, prefix, metric, next hop), "
+                + "chains and rule numbers, NAT, source selection, the reply path, and the verdict. Exit 0 when reachable, 1 when not.")
+final class TraceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    NetworkSource source;
+
+    @Option(names = "--from", required = true, description = "the host that sends")
+    String from;
+
+    @Option(names = "--to", required = true, description = "destination address")
+    String to;
+
+    @Option(names = "--proto", defaultValue = "icmp", description = "icmp (echo), tcp or udp (default icmp)")
+    String proto;
+
+    @Option(names = "--port", description = "destination port for tcp and udp")
+    Optional<String> port;
+
+    @Override
+    public Integer call() {
+        Network n = source.load(spec.commandLine().getErr());
+        Flow f;
+        try {
+            f = Queries.flow(from, to, proto, port, n);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("anyloop: " + e.getMessage());
+            return Main.CONFIG_ERROR;
+        }
+        RoundTrip rt = Simulator.of(n).roundTrip(f);
+        spec.commandLine().getOut().print(rt.render());
+        spec.commandLine().getOut().println("verdict: " + (rt.reachable() ? "REACHABLE" : "NOT REACHABLE") + " — " + rt.verdict().describe());
+        return rt.reachable() ? Main.OK : Main.CHECK_FAILED;
+    }
+}
