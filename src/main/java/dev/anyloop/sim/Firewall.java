@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class Firewall {
     /** What a table decided for the packet. */
-    enum Kind { ACCEPT, DROP, REJECT, DNAT, SNAT, MASQUERADE, REDIRECT, UNKNOWN }
+    enum Kind { ACCEPT, DROP, REJECT, DNAT, SNAT, MASQUERADE, REDIRECT, UNKNOWN, CONTINUE }
 
     /** A decision and the rule (or policy) that made it; precomputed so evaluation allocates nothing. */
     static final class Hit {
@@ -118,7 +118,8 @@ final class Firewall {
         if (t instanceof Target.Snat) return Kind.SNAT;
         if (t instanceof Target.Masquerade) return Kind.MASQUERADE;
         if (t instanceof Target.Redirect) return Kind.REDIRECT;
-        return Kind.UNKNOWN;
+        if (t instanceof Target.Unsupported) return Kind.UNKNOWN;
+        return Kind.CONTINUE; // jump, goto, return, log, no target: evaluation goes on
     }
 
     /**
@@ -148,7 +149,7 @@ final class Firewall {
         boolean passes = t instanceof Target.Log || t instanceof Target.None
                 || (t instanceof Target.Unsupported u && harmless(u.text(), fwmarkRules));
         boolean unknown = !passes && (unsupportedMatch || t instanceof Target.Unsupported);
-        Kind k = unknown ? Kind.UNKNOWN : kindOf(t);
+        Kind k = unknown ? Kind.UNKNOWN : passes ? Kind.CONTINUE : kindOf(t);
         return new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
     }
 

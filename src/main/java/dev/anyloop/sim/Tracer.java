@@ -62,7 +62,8 @@ final class Tracer {
         public void add(Step s) { steps.add(s); }
 
         boolean end(Verdict v) {
-            if (explain) steps.add(v.step());
+            // a rule's step is already recorded by the evaluator; do not repeat it
+            if (explain && (steps.isEmpty() || !steps.get(steps.size() - 1).equals(v.step()))) steps.add(v.step());
             verdict = v;
             return false;
         }
