@@ -204,6 +204,12 @@ final class NetFixture {
             return this;
         }
 
+        /** Removes every rule of an IPv4 chain ("iptables -F CHAIN"). */
+        H flush(String table, String chain) {
+            chainB(Family.V4, table, chain).rules.clear();
+            return this;
+        }
+
         /** Declares a user chain ("iptables -N"). */
         H chain(String table, String chain) {
             chainB(Family.V4, table, chain).user = true;

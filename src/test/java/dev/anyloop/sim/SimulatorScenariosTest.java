@@ -42,7 +42,7 @@ class SimulatorScenariosTest {
             row("T5 host sshd on X is hidden", Topologies::docker, "laptop", "10.2.2.2", "tcp/22", Verdict.Dropped.class, "dock"),
             row("T5 host sshd on the lan address", Topologies::docker, "laptop", "192.168.1.50", "tcp/22", Verdict.Accepted.class, "laptop"),
             row("T5 host itself: nat OUTPUT DNATs, but INPUT -d X -j DROP drops the container's reply", Topologies::docker, "dock", "10.2.2.2", "tcp/80", Verdict.Dropped.class, "dock"),
-            row("T5 host itself reaches the published port without the INPUT drop", () -> { NetFixture n = Topologies.docker(); n.host("dock").nf.get(dev.anyloop.net.Family.V4).get("filter").get("INPUT").rules.clear(); return n; },
+            row("T5 host itself reaches the published port without the INPUT drop", () -> { NetFixture n = Topologies.docker(); n.host("dock").flush("filter", "INPUT"); return n; },
                 "dock", "10.2.2.2", "tcp/80", Verdict.Accepted.class, "dock"),
             row("T6 dns on the loopback address", SimulatorScenariosTest::t6, "laptop", "10.53.0.1", "udp/53", Verdict.Accepted.class, "laptop"),
             row("T6 dns not found at the gateway address", SimulatorScenariosTest::t6, "laptop", "192.168.1.1", "udp/53", Verdict.NoListener.class, "router"),
