@@ -139,8 +139,10 @@ final class Tracer {
         } else if (r.type() == Route.Type.LOCAL) {
             c = Optional.of(new SourceSelection.Choice(p.dst(), "the destination is local: the packet keeps it as source"));
         } else if (p.family() == Family.V4) {
+            // fib_result_prefsrc(): inet_select_addr(nh dev, gateway or 0, the route's scope)
             NextHop nh = rt.nexthops().get(0);
-            int scope = nh.via().isPresent() ? SourceSelection.LINK : SourceSelection.HOST;
+            int scope = rt.scope() == Route.Scope.GLOBAL ? SourceSelection.UNIVERSE
+                    : rt.scope() == Route.Scope.LINK ? SourceSelection.LINK : SourceSelection.HOST;
             c = SourceSelection.v4(h, nh.dev(), nh.via().orElse(Ip.zero(Family.V4)), scope);
         } else {
             c = SourceSelection.v6(h, rt.nexthops().get(0).dev(), p.dst());
