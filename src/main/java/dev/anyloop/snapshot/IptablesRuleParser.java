@@ -121,6 +121,9 @@ final class IptablesRuleParser {
             List<Token> args = new ArrayList<>();
             while (i < words.size() && !isRuleOption(words.get(i))
                     && !(words.get(i).is("!") && i + 1 < words.size() && isRuleOption(words.get(i + 1)))) {
+                if (words.get(i).is("!") && i + 1 == words.size()) {
+                    throw error("expected an option after '!', found the end of the rule");
+                }
                 args.add(words.get(i++));
             }
             out.add(new Group(neg, head, args));

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 final class Fixtures {
     private Fixtures() { }
 
-    static String real(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/snapshot/real/" + name)) {
+    static String real(String name) { return resource("/snapshot/real/" + name); }
+
+    static String resource(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream(name)) {
             if (in == null) throw new IllegalStateException("no fixture " + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
