@@ -4,9 +4,26 @@ import dev.anyloop.net.Family;
 import dev.anyloop.net.Prefix;
 import java.util.Optional;
 
-/** An {@code ip rule}: selectors, then an action (look up {@code table}, or refuse). */
+/**
+ * An {@code ip rule}: selectors, then an action (look up {@code table}, or refuse). {@code fwmask} is the
+ * mask applied to the packet's mark before comparing it with {@code fwmark} (0xffffffff when none is given).
+ */
 public record PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
-                         Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table) {
+                         Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table,
+                         long fwmask) {
+    /** The mask {@code ip rule} uses when none is given: every bit of the mark counts. */
+    public static final long FULL_MASK = 0xffffffffL;
+
+    /** A rule whose fwmark (if any) compares every bit of the mark. */
+    public PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
+                      Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table) {
+        this(family, priority, not, from, to, iif, oif, fwmark, action, table, FULL_MASK);
+    }
+
+    /** True when a packet carrying {@code mark} passes the fwmark selector (kernel: (mark ^ fwmark) & fwmask == 0). */
+    public boolean markMatches(long mark) {
+        return fwmark.map(m -> ((mark ^ m) & fwmask) == 0).orElse(true);
+    }
     /** What a matching rule does. */
     public enum Action { LOOKUP, BLACKHOLE, UNREACHABLE, PROHIBIT }
 
@@ -29,7 +46,8 @@ public record PolicyRule(Family family, int priority, boolean not, Optional<Pref
         to.ifPresent(t -> sb.append(" to ").append(t));
         iif.ifPresent(i -> sb.append(" iif ").append(i));
         oif.ifPresent(o -> sb.append(" oif ").append(o));
-        fwmark.ifPresent(m -> sb.append(" fwmark 0x").append(Long.toHexString(m)));
+        fwmark.ifPresent(m -> sb.append(" fwmark 0x").append(Long.toHexString(m))
+                .append(fwmask == FULL_MASK ? "" : "/0x" + Long.toHexString(fwmask)));
         if (action == Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(table));
         else sb.append(' ').append(action.name().toLowerCase(java.util.Locale.ROOT));
         return sb.toString();

@@ -1,0 +1,65 @@
+package dev.anyloop.os;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Takes a snapshot of a live host or network namespace: runs the plain commands of DESIGN.md "Snapshot
+ * format" (inside {@code ip netns exec NS} when a namespace is given) and writes their output, unchanged
+ * except for sysctl.txt, which keeps only the keys that change forwarding.
+ */
+public final class Snapshotter {
+    /** The sysctl keys the simulator reads; per-interface ones for every interface. */
+    static final Pattern SYSCTL_KEYS = Pattern.compile("^(net\\.ipv4\\.ip_forward|net\\.ipv6\\.conf\\.all\\.forwarding"
+            + "|net\\.ipv4\\.conf\\.[^.]+\\.rp_filter|net\\.ipv4\\.icmp_echo_ignore_all"
+            + "|net\\.ipv4\\.conf\\.[^.]+\\.route_localnet)\\s*=.*");
+
+    /** A file of the snapshot and the command that writes it. */
+    record Step(String file, List<String> argv) { }
+
+    static final List<Step> STEPS = List.of(
+            new Step("ip-addr.json", List.of("ip", "-json", "addr", "show")),
+            new Step("ip-route.json", List.of("ip", "-json", "route", "show", "table", "all")),
+            new Step("ip6-route.json", List.of("ip", "-6", "-json", "route", "show", "table", "all")),
+            new Step("ip-rule.json", List.of("ip", "-json", "rule", "show")),
+            new Step("ip6-rule.json", List.of("ip", "-6", "-json", "rule", "show")),
+            new Step("iptables.rules", List.of("iptables-save")),
+            new Step("ip6tables.rules", List.of("ip6tables-save")),
+            new Step("sysctl.txt", List.of("sysctl", "-a")),
+            new Step("listen.txt", List.of("ss", "-Hlntup")));
+
+    private final CommandRunner runner;
+
+    public Snapshotter(CommandRunner runner) { this.runner = runner; }
+
+    /**
+     * Writes every snapshot file of one host into {@code hostDir} (created if needed; the folder's name is
+     * the host's name). A command that fails throws {@link CommandRunner.CommandFailedException}.
+     */
+    public void snapshot(Optional<String> netns, Path hostDir) throws IOException {
+        Files.createDirectories(hostDir);
+        for (Step s : STEPS) {
+            List<String> argv = new ArrayList<>();
+            if (netns.isPresent()) argv.addAll(List.of("ip", "netns", "exec", netns.get()));
+            argv.addAll(s.argv());
+            String out = runner.run(argv).orThrow().out();
+            if (s.file().equals("sysctl.txt")) out = forwardingKeys(out);
+            Files.writeString(hostDir.resolve(s.file()), out, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The lines of {@code sysctl -a} output that the simulator reads. */
+    static String forwardingKeys(String sysctlAll) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : sysctlAll.split("\n")) {
+            if (SYSCTL_KEYS.matcher(line).matches()) sb.append(line).append('\n');
+        }
+        return sb.toString();
+    }
+}

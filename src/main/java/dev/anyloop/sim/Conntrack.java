@@ -1,0 +1,66 @@
+package dev.anyloop.sim;
+
+import dev.anyloop.net.Proto;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The conntrack entries one flow leaves on the hosts it crosses: per host the tuple as first seen
+ * there ({@code orig}), the tuple after that host's NAT ({@code xlated}) and which NAT it applied.
+ * A packet answering {@code xlated} is ESTABLISHED there and has the NAT undone.
+ */
+final class Conntrack {
+    /** Which way a packet runs relative to the entry it matched. */
+    enum Dir { ORIGINAL, REPLY, INVALID }
+
+    /** One host's entry for the flow. */
+    static final class Entry {
+        final Packet orig;
+        Packet xlated;
+        boolean dnat;
+        boolean snat;
+        boolean dstDone;
+        boolean srcDone;
+
+        Entry(Packet orig) {
+            this.orig = orig;
+            this.xlated = orig;
+        }
+    }
+
+    /** The result of looking a packet up: the entry (a throwaway one for INVALID) and the direction. */
+    record Seen(Entry entry, Dir dir) {
+        CtState state() {
+            if (dir == Dir.INVALID) return CtState.INVALID;
+            if (dir == Dir.REPLY) return CtState.established(entry.dnat, entry.snat);
+            return entry.dnat || entry.snat ? new CtState(CtState.State.NEW, entry.dnat, entry.snat) : CtState.NEW;
+        }
+    }
+
+    private final Map<String, Entry> byHost = new HashMap<>(8);
+
+    /**
+     * Looks {@code p} up on {@code host}, creating the entry for a new flow. A reply-type packet that
+     * finds no entry cannot start a connection: a TCP SYN-ACK and an ICMP echo reply are INVALID
+     * (tcp_new() and icmp_new() refuse them; nf_conntrack_tcp_loose only picks up plain ACKs), a UDP
+     * answer simply starts a NEW flow there.
+     */
+    Seen see(String host, Packet p) {
+        Entry e = byHost.get(host);
+        if (e != null) {
+            if (p.sameTuple(e.orig) || p.sameTuple(e.xlated)) return new Seen(e, Dir.ORIGINAL);
+            if (p.isAnswerTo(e.xlated)) return new Seen(e, Dir.REPLY);
+        }
+        if (p.reply() && p.proto() != Proto.UDP) return new Seen(new Entry(p), Dir.INVALID);
+        Entry n = new Entry(p);
+        byHost.put(host, n);
+        return new Seen(n, Dir.ORIGINAL);
+    }
+
+    /** The tuple {@code host} first saw for this flow (the client: its socket's). */
+    Packet origOn(String host) {
+        Entry e = byHost.get(host);
+        if (e == null) throw new IllegalStateException("no conntrack entry on " + host);
+        return e.orig;
+    }
+}
