@@ -44,12 +44,14 @@ final class ShadowedRules {
                 if (dnats.isEmpty()) continue;
                 List<Rule> rules = input.get().rules();
                 for (int i = 0; i < rules.size(); i++) {
-                    Optional<Ip> hidden = hides(nf, rules.get(i));
+                    final int ruleNo = i + 1;
+                    final Rule rule = rules.get(i);
+                    Optional<Ip> hidden = hides(nf, rule);
                     if (hidden.isEmpty()) continue;
                     for (Dnat dn : dnats) {
                         if (!covers(dn.rule, hidden.get())) continue;
                         shadowProof(sim, clients, d.host(), hidden.get(), dn).ifPresent(rt -> out.add(new Finding("T5",
-                                Finding.Kind.NOTE, d.host() + ": filter INPUT rule " + (i + 1) + " (" + describe(rules.get(i))
+                                Finding.Kind.NOTE, d.host() + ": filter INPUT rule " + ruleNo + " (" + describe(rule)
                                         + ") looks like it hides " + hidden.get() + ", but " + dn.proto.word() + "/" + dn.port
                                         + " to it is DNAT'ed by nat " + dn.chain + " rule " + dn.index + " before INPUT runs: "
                                         + rt.flow() + " is " + Checker.outcome(rt)
@@ -101,7 +103,7 @@ final class ShadowedRules {
                         .orElse(Proto.TCP);
                 Optional<PortRange> port = r.matches().stream().filter(m -> m instanceof Match.DstPorts && !m.negated())
                         .flatMap(m -> ((Match.DstPorts) m).ranges().stream()).findFirst();
-                port.ifPresent(pr -> out.add(new Dnat(c.name(), out.size() + 1 > 0 ? indexOf(c, r) : 0, r, p, pr.from())));
+                port.ifPresent(pr -> out.add(new Dnat(c.name(), indexOf(c, r), r, p, pr.from())));
             } else if (r.target() instanceof Target.Jump) {
                 nf.chain("nat", ((Target.Jump) r.target()).chain()).ifPresent(u -> collect(nf, u, out, seen));
             }
