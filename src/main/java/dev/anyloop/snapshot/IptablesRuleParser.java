@@ -5,7 +5,6 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.net.Prefix;
 import dev.anyloop.snapshot.IptablesTokenizer.Token;
-import dev.anyloop.state.IcmpTypes;
 import dev.anyloop.state.Match;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Target;
