@@ -61,23 +61,37 @@ public final class Checker {
         }
     }
 
-    /** T3/T4: each port of each service from each client: reachable exactly when the intent allows the client. */
+    /**
+     * T3/T4: each port of each service from each client: reachable exactly when the intent allows the
+     * source address the client's kernel picks (a router's own traffic may leave from an address
+     * outside the segment that makes it "allowed").
+     */
     private void access(List<Finding> out) {
         for (ServiceDef s : intent.services().values()) {
             for (Ip x : s.addresses()) {
                 for (String client : clients()) {
                     if (s.hosts().contains(client) || !hasFamily(network, client, x)) continue;
-                    boolean allowed = allowed(intent, s.allow(), client);
                     for (PortDef p : probes(s)) {
-                        boolean expect = allowed && (p.proto() != Proto.ICMP || s.ping());
                         RoundTrip rt = sim.roundTrip(client, x, p.proto(), p.port());
+                        Optional<Ip> src = source(rt);
+                        boolean allowed = src.map(a -> allowedSource(intent, s.allow(), a))
+                                .orElseGet(() -> allowed(intent, s.allow(), client));
+                        boolean expect = allowed && (p.proto() != Proto.ICMP || s.ping());
                         String tech = expect ? "T2/T4" : (allowed ? "T4" : "T3/T4");
+                        String why = s.allow().anyone() ? "anyone may"
+                                : src.map(a -> "source " + a).orElse(client) + (allowed ? " is allowed" : " is not in allow");
                         out.add(Finding.of(tech, rt.reachable() == expect, s.name() + ": " + rt.flow() + " expected "
-                                + (expect ? "reachable" : "refused") + " (" + why(s, client, allowed) + "), " + outcome(rt), rt));
+                                + (expect ? "reachable" : "refused") + " (" + why + "), " + outcome(rt), rt));
                     }
                 }
             }
         }
+    }
+
+    /** The source address the client's kernel chose for a flow, if the walk got that far. */
+    static Optional<Ip> source(RoundTrip rt) {
+        return rt.forward().steps().stream().filter(st -> st instanceof Step.SourceSelected)
+                .map(st -> ((Step.SourceSelected) st).address()).findFirst();
     }
 
     /** T6: a service bound to its address only is not found at its hosts' interface addresses. */
@@ -111,8 +125,7 @@ public final class Checker {
                     for (InterfaceAddress a : i.addresses()) {
                         if (!src.to().contains(a.ip())) continue;
                         RoundTrip rt = sim.roundTrip(src.host(), a.ip(), Proto.ICMP, 0);
-                        Optional<Ip> chosen = rt.forward().steps().stream().filter(st -> st instanceof Step.SourceSelected)
-                                .map(st -> ((Step.SourceSelected) st).address()).findFirst();
+                        Optional<Ip> chosen = source(rt);
                         boolean ok = rt.reachable() && chosen.equals(Optional.of(src.from()));
                         String msg = src.host() + " -> " + peer.name() + " (" + a.ip() + "): expected source " + src.from()
                                 + " and a route back, got source " + chosen.map(Ip::toString).orElse("none") + ", " + outcome(rt);
@@ -157,9 +170,20 @@ public final class Checker {
         return false;
     }
 
-    private String why(ServiceDef s, String client, boolean allowed) {
-        if (s.allow().anyone()) return "anyone may";
-        return allowed ? client + " is allowed" : client + " is not in allow";
+    /** True when traffic from {@code src} is allowed: in an allowed segment, source prefix, or named interface's segment. */
+    static boolean allowedSource(Intent intent, AllowDef allow, Ip src) {
+        if (allow.anyone()) return true;
+        for (Prefix p : allow.sources()) if (p.contains(src)) return true;
+        List<String> segments = new ArrayList<>(allow.segments());
+        for (Intent.IfaceRef r : allow.interfaces()) {
+            InterfaceDef ri = intent.hosts().get(r.host()).interfaces().get(r.iface());
+            if (ri != null) segments.add(ri.segment());
+        }
+        for (String seg : segments) {
+            Intent.SegmentDef sd = intent.segments().get(seg);
+            if (sd != null && sd.prefixes().stream().anyMatch(p -> p.contains(src))) return true;
+        }
+        return false;
     }
 
     /** Resolves an expectation target: a service name (each of its addresses) or an address. */

@@ -34,6 +34,12 @@ final class Failover {
                 PortDef probe = s.ports().isEmpty() ? new PortDef(Proto.ICMP, 0) : s.ports().get(0);
                 for (String client : clients) {
                     if (s.hosts().contains(client) || !Checker.allowed(intent, s.allow(), client)) continue;
+                    if (gatewayIs(network, client, down)) {
+                        out.add(new Finding("T7", Finding.Kind.NOTE, s.name() + ": with " + down + " down, " + client
+                                + " loses its gateway too; metric-ordered routes cannot fail over for hosts that route"
+                                + " through the service host itself", java.util.Optional.empty()));
+                        continue;
+                    }
                     for (Ip x : s.addresses()) {
                         if (!Checker.hasFamily(network, client, x)) continue;
                         RoundTrip rt = sim.roundTrip(client, x, probe.proto(), probe.port());
@@ -45,6 +51,13 @@ final class Failover {
             }
         }
         return out;
+    }
+
+    /** True when a default route of {@code client} goes through an address of {@code host}. */
+    static boolean gatewayIs(Network n, String client, String host) {
+        DeviceState h = n.hosts().get(host);
+        return n.hosts().get(client).routes().stream().filter(r -> r.dst().length() == 0)
+                .flatMap(r -> r.nexthops().stream()).anyMatch(nh -> nh.via().map(h::hasAddress).orElse(false));
     }
 
     /** The network without {@code down}, and without any route to the service's addresses through it. */
