@@ -54,7 +54,7 @@ public final class Checker {
         for (ExpectDef e : intent.expectations()) {
             for (Ip dst : resolve(e.to())) {
                 RoundTrip rt = sim.roundTrip(e.from(), dst, e.proto(), e.port());
-                String what = "expect " + e.pos().line() + ": " + rt.flow() + " expected "
+                String what = "line " + e.pos().line() + ": " + rt.flow() + " expected "
                         + (e.reachable() ? "reachable" : "not reachable") + ", " + outcome(rt);
                 out.add(Finding.of("expect", rt.reachable() == e.reachable(), what, rt));
             }
