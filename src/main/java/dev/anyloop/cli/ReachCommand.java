@@ -106,8 +106,10 @@ final class ReachCommand implements Callable<Integer> {
         m.put("reachable", rt.reachable());
         m.put("verdict", rt.verdict().kind());
         m.put("reason", rt.verdict().describe());
-        m.putAll(rt.toJson());
-        m.remove("flow");
+        Map<String, Object> traces = rt.toJson();
+        m.put("decided_by", traces.get("verdict"));
+        m.put("request", traces.get("request"));
+        if (traces.containsKey("reply")) m.put("reply", traces.get("reply"));
         return m;
     }
 
