@@ -324,7 +324,7 @@ final class Tracer {
     // ---- conntrack and netfilter ---------------------------------------------------------------
 
     private Conntrack.Seen see(Walk w, HostModel h) {
-        Conntrack.Seen s = w.ct.see(h.name, w.pkt);
+        Conntrack.Seen s = w.ct.see(h, w.pkt);
         CtState st = s.state();
         w.pkt = w.pkt.withCt(st);
         if (w.explain) {
