@@ -53,6 +53,9 @@ final class StrideTable {
         }
     }
 
+    /** The raw slot {@code s} of chunk {@code chunk}, for {@link CompactTable}. */
+    int slot(int chunk, int s) { return slots[(chunk << STRIDE) | s]; }
+
     /**
      * Makes route {@code id} (of prefix {@code network/len}, not yet in the table) the answer for every address it is
      * the most specific route for. Each more specific route it finds already in its range is passed to

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anyloop.bench.BinaryTrie;
 import dev.anyloop.bench.RouteTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,6 +215,108 @@ class PrefixTrieTest {
         assertThatThrownBy(() -> t.computeIfAbsent(Prefix.parse("10.0.0.0/8"), p -> null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("10.0.0.0/8");
         assertThat(t.size()).isZero();
+    }
+
+    /**
+     * Tables of 4096+ routes compress themselves after a quarter of their size in lookups; this drives a table through
+     * stride form, compressed form, a put that drops the compressed copy, and compressed again, checking every
+     * lookup against a linear scan each time.
+     */
+    @Property(tries = 25)
+    void compressedTableEqualsLinearScan(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int spread) {
+        Random r = new Random(seed);
+        // spread 0: all inside 10.0.0.0/16 (dense, deep nesting); 1: inside 10.0.0.0/8; 2: anywhere
+        int fixedBits = spread == 0 ? 16 : spread == 1 ? 8 : 0;
+        int n = 4096 + r.nextInt(2000);
+        List<Prefix> routes = new ArrayList<>();
+        for (int i = 0; i < n + 20; i++) {
+            int a = fixedBits == 0 ? r.nextInt() : 0x0a000000 | (r.nextInt() >>> fixedBits);
+            int len = r.nextInt(10) == 0 ? r.nextInt(33) : fixedBits + r.nextInt(33 - fixedBits);
+            routes.add(Prefix.containing(Ip.v4(a), len));
+        }
+        PrefixTrie<Integer> trie = new PrefixTrie<>();
+        IntScan ref = new IntScan();
+        for (int i = 0; i < n; i++) {
+            trie.put(routes.get(i), i);
+            ref.put(routes.get(i), i);
+        }
+        List<Ip> probes = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            probes.add(Ip.v4(fixedBits == 0 ? r.nextInt() : 0x0a000000 | (r.nextInt() >>> fixedBits)));
+            Prefix p = routes.get(r.nextInt(n));
+            probes.add(r.nextBoolean() ? p.network() : lastOf(p).plus(r.nextInt(3) - 1));
+        }
+        for (int round = 0; round < 4; round++) {
+            if (round == 2) {
+                for (int i = n; i < n + 20; i++) {
+                    trie.put(routes.get(i), i);
+                    ref.put(routes.get(i), i);
+                }
+            }
+            for (Ip ip : probes) {
+                int want = ref.lookup(ip);
+                assertThat(trie.lookupOrDefault(ip, -1)).as("round %d lookup(%s)", round, ip).isEqualTo(want);
+                assertThat(trie.longestMatch(ip).map(Map.Entry::getValue)).isEqualTo(want < 0 ? Optional.empty()
+                        : Optional.of(want));
+            }
+        }
+        for (Ip ip : probes.subList(0, 50)) {
+            assertThat(trie.matches(ip).stream().map(Map.Entry::getValue).collect(Collectors.toList()))
+                    .isEqualTo(ref.all(ip));
+        }
+    }
+
+    /** A fast IPv4 linear scan over int arrays, for tables too big for the Prefix-object reference. */
+    private static final class IntScan {
+        int[] net = new int[16];
+        int[] mask = new int[16];
+        int[] len = new int[16];
+        int[] value = new int[16];
+        int n;
+
+        void put(Prefix p, int v) {
+            for (int i = 0; i < n; i++) {
+                if (len[i] == p.length() && net[i] == (int) p.network().lo()) {
+                    value[i] = v;
+                    return;
+                }
+            }
+            if (n == net.length) {
+                net = Arrays.copyOf(net, n * 2);
+                mask = Arrays.copyOf(mask, n * 2);
+                len = Arrays.copyOf(len, n * 2);
+                value = Arrays.copyOf(value, n * 2);
+            }
+            net[n] = (int) p.network().lo();
+            mask[n] = p.length() == 0 ? 0 : -1 << (32 - p.length());
+            len[n] = p.length();
+            value[n++] = v;
+        }
+
+        int lookup(Ip ip) {
+            int a = (int) ip.lo();
+            int best = -1;
+            int bestLen = -1;
+            for (int i = 0; i < n; i++) {
+                if ((a & mask[i]) == net[i] && len[i] > bestLen) {
+                    best = value[i];
+                    bestLen = len[i];
+                }
+            }
+            return best;
+        }
+
+        /** Values of every route holding ip, longest first. */
+        List<Integer> all(Ip ip) {
+            int a = (int) ip.lo();
+            List<Integer> out = new ArrayList<>();
+            for (int l = 32; l >= 0; l--) {
+                for (int i = 0; i < n; i++) {
+                    if (len[i] == l && (a & mask[i]) == net[i]) out.add(value[i]);
+                }
+            }
+            return out;
+        }
     }
 
     /** The benchmark's own table, at 100,000 routes, against the original binary trie on 200,000 addresses. */
