@@ -28,6 +28,8 @@ public final class PrefixTrie<V> {
     private final StrideTable v6 = new StrideTable(Family.V6);
     /** Route id to its entry; ids are dense in insertion order and never reused (there is no remove). */
     private Object[] entries = new Object[8];
+    /** Route id to its value alone, so lookupOrDefault skips the entry object (one cache miss fewer). */
+    private Object[] values = new Object[8];
     /** Route id to the id of the most specific strictly shorter route that holds it, or NONE. */
     private int[] parent = new int[8];
     /** Route id to its prefix length, unsigned (IPv6 /128 does not fit a signed byte). */
@@ -54,6 +56,7 @@ public final class PrefixTrie<V> {
         }
         V old = entry(id).getValue();
         entries[id] = Map.entry(p, value);
+        values[id] = value;
         return Optional.of(old);
     }
 
@@ -84,7 +87,7 @@ public final class PrefixTrie<V> {
     /** The value of the most specific prefix holding {@code ip}, or {@code fallback}; allocates nothing. */
     public V lookupOrDefault(Ip ip, V fallback) {
         int id = lookupId(ip);
-        return id == NONE ? fallback : entry(id).getValue();
+        return id == NONE ? fallback : value(id);
     }
 
     /** Every prefix holding {@code ip}, most specific first. */
@@ -141,6 +144,7 @@ public final class PrefixTrie<V> {
         int up = strideLookupId(p.network());
         while (up != NONE && length(up) >= len) up = parent[up];
         entries[id] = Map.entry(p, value);
+        values[id] = value;
         lengths[id] = (byte) len;
         parent[id] = up;
         table(p.family()).insert(p.network(), len, id, this::length, inner -> adopt(inner, id, len));
@@ -173,9 +177,13 @@ public final class PrefixTrie<V> {
     @SuppressWarnings("unchecked")
     private Map.Entry<Prefix, V> entry(int id) { return (Map.Entry<Prefix, V>) entries[id]; }
 
+    @SuppressWarnings("unchecked")
+    private V value(int id) { return (V) values[id]; }
+
     private void grow() {
         int n = entries.length * 2;
         entries = Arrays.copyOf(entries, n);
+        values = Arrays.copyOf(values, n);
         parent = Arrays.copyOf(parent, n);
         lengths = Arrays.copyOf(lengths, n);
     }
