@@ -121,17 +121,17 @@ public class PrefixTrieBench {
     // simulator pays; the binary trie still allocates the Map.entry it builds on every lookup, as it always did.
 
     @Benchmark
-    public Map.Entry<Prefix, Integer> strideTrieLongestMatch1M(Big s) {
+    public Map.Entry<Prefix, Integer> prefixTrieLongestMatch1M(Big s) {
         return s.trie.longestMatch(nextIp(s.ips)).orElse(null);
     }
 
     @Benchmark
-    public Integer strideTrieLookupOrDefault1M(Big s) {
+    public Integer prefixTrieLookupOrDefault1M(Big s) {
         return s.trie.lookupOrDefault(nextIp(s.ips), -1);
     }
 
     @Benchmark
-    public int strideTrieMatches1M(Big s) {
+    public int prefixTrieMatches1M(Big s) {
         return s.trie.matches(nextIp(s.ips)).size();
     }
 
@@ -141,7 +141,7 @@ public class PrefixTrieBench {
     }
 
     @Benchmark
-    public Map.Entry<Prefix, Integer> strideTrieLongestMatch10k(Small s) {
+    public Map.Entry<Prefix, Integer> prefixTrieLongestMatch10k(Small s) {
         return s.trie.longestMatch(nextIp(s.ips)).orElse(null);
     }
 
