@@ -182,14 +182,21 @@ public final class Lab implements AutoCloseable {
         setLink(ns, dev, false);
     }
 
-    /** Brings back every failed interface and re-applies the routes the kernel removed when they went down. */
+    /**
+     * Brings back every failed interface, re-applies the routes the kernel removed when they went down,
+     * and flushes every host's neighbour cache: a neighbour that stopped answering sits in FAILED state
+     * and the kernel answers "no route to host" for it until the entry is re-probed.
+     */
     public synchronized void restore() {
+        if (failed.isEmpty()) return;
         for (Map.Entry<String, Set<String>> e : failed.entrySet()) {
             for (String dev : e.getValue()) os.batch(e.getKey(), "link set dev " + dev + " up\n", false).orThrow();
             plan.namespaces().stream().filter(x -> x.name().equals(e.getKey()) && x.role() == LabPlan.Role.HOST)
                     .findFirst().flatMap(x -> network.host(x.owner())).ifPresent(d -> applyIp(e.getKey(), d));
         }
         failed.clear();
+        List<String> hosts = plan.namespaces().stream().filter(x -> x.role() == LabPlan.Role.HOST).map(LabPlan.Namespace::name).toList();
+        Parallel.each(hosts, THREADS, ns -> os.batch(ns, "neigh flush all\n", false).orThrow());
     }
 
     private void setLink(String ns, String dev, boolean up) {
