@@ -119,7 +119,12 @@ public final class Lab implements AutoCloseable {
      * past what is already there ("File exists"); any other error fails.
      */
     private void applyIp(String ns, DeviceState d) {
-        CommandRunner.Result r = os.batch(ns, IpBatchRenderer.render(d), true);
+        tolerateExisting(os.batch(ns, IpBatchRenderer.render(d), true, false));
+        String v6 = IpBatchRenderer.renderV6Rules(d);
+        if (!v6.isEmpty()) tolerateExisting(os.batch(ns, v6, true, true));
+    }
+
+    private static void tolerateExisting(CommandRunner.Result r) {
         if (r.ok()) return;
         List<String> errors = r.err().lines().filter(l -> !l.isBlank() && !l.startsWith("Command failed")
                 && !l.contains("File exists") && !l.contains("already assigned")).toList();

@@ -61,8 +61,12 @@ public final class Netns {
     public CommandRunner.Result rootBatch(String input) { return ipBatch(List.of("ip", "-batch", "-"), input); }
 
     /** {@code ip -n NS [-force] -batch -}: with force, ip goes on past a failing line and exits 1 at the end. */
-    public CommandRunner.Result batch(String ns, String input, boolean force) {
+    public CommandRunner.Result batch(String ns, String input, boolean force) { return batch(ns, input, force, false); }
+
+    /** As {@link #batch(String, String, boolean)}, with {@code -6} when {@code v6}: ip rule takes its family from that option alone. */
+    public CommandRunner.Result batch(String ns, String input, boolean force, boolean v6) {
         List<String> argv = new ArrayList<>(List.of("ip", "-n", check(ns)));
+        if (v6) argv.add("-6");
         if (force) argv.add("-force");
         argv.addAll(List.of("-batch", "-"));
         return ipBatch(argv, input);
