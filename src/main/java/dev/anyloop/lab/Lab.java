@@ -34,7 +34,7 @@ public final class Lab implements AutoCloseable {
     public enum Backend { IPTABLES, NFT }
 
     /** Threads for independent steps; each mostly waits for a short-lived child process. */
-    static final int THREADS = 6;
+    static final int THREADS = 8;
     private static final Path RUN = Path.of("/run/anyloop-lab");
     private static final Duration LISTEN_WAIT = Duration.ofSeconds(10);
 
@@ -78,8 +78,11 @@ public final class Lab implements AutoCloseable {
     }
 
     private void build(Backend backend) {
+        long t0 = System.nanoTime();
         os.add(plan.namespaces().stream().map(LabPlan.Namespace::name).toList());
+        phase("namespaces", t0);
         os.rootBatch(plan.createBatch()).orThrow();
+        phase("links", t0);
         Path runDir = runDir(plan.lab());
         try {
             Files.createDirectories(runDir);
@@ -87,20 +90,34 @@ public final class Lab implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + runDir, e);
         }
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
+        phase("configure", t0);
         List<LabService> services = new ArrayList<>();
         for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir));
-        for (LabService s : services) processes.add(os.start(plan.namespaceOf(s.host()), s.argv()));
+        processes.addAll(Parallel.map(services, THREADS, s -> os.start(plan.namespaceOf(s.host()), s.argv())));
+        phase("services started", t0);
         Map<String, List<LabService>> byHost = new TreeMap<>();
         for (LabService s : services) byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
         Parallel.each(List.copyOf(byHost.entrySet()), THREADS, e -> awaitListening(e.getKey(), e.getValue()));
+        phase("listening", t0);
     }
 
+    /** With -Danyloop.lab.timing=true, prints how long each phase of up took (for the benchmark). */
+    private static void phase(String what, long t0) {
+        if (Boolean.getBoolean("anyloop.lab.timing")) System.err.printf("lab: %-16s %.2f s%n", what, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * One namespace: sysctls first (its devices exist but are down, so accept_dad=0 holds before any
+     * IPv6 address appears), then one ip batch with the plan's link lines and the renderer's output.
+     */
     private void configure(LabPlan.Namespace ns, Backend backend) {
-        os.batch(ns.name(), plan.linkBatch(ns.name(), network), false).orThrow();
-        if (ns.role() != LabPlan.Role.HOST) return;
+        if (ns.role() != LabPlan.Role.HOST) {
+            os.batch(ns.name(), plan.linkBatch(ns.name(), network), false).orThrow();
+            return;
+        }
         DeviceState d = network.host(ns.owner()).orElseThrow();
         os.sysctl(ns.name(), LabSysctls.assignments(d, plan.interfacesIn(ns.name()))).orThrow();
-        applyIp(ns.name(), d);
+        applyIp(ns.name(), d, plan.linkBatch(ns.name(), network));
         if (backend == Backend.NFT) {
             if (!d.ipv4().isEmpty() || !d.ipv6().isEmpty()) {
                 os.exec(ns.name(), List.of("nft", "-f", "-"), Optional.of(NftRenderer.render(d)), Duration.ofSeconds(30)).orThrow();
@@ -118,8 +135,8 @@ public final class Lab implements AutoCloseable {
      * Applies the renderer's ip batch with -force, so that re-applying after {@link #restore} goes
      * past what is already there ("File exists"); any other error fails.
      */
-    private void applyIp(String ns, DeviceState d) {
-        tolerateExisting(os.batch(ns, IpBatchRenderer.render(d), true, false));
+    private void applyIp(String ns, DeviceState d, String before) {
+        tolerateExisting(os.batch(ns, before + IpBatchRenderer.render(d), true, false));
         String v6 = IpBatchRenderer.renderV6Rules(d);
         if (!v6.isEmpty()) tolerateExisting(os.batch(ns, v6, true, true));
     }
@@ -197,7 +214,7 @@ public final class Lab implements AutoCloseable {
         for (Map.Entry<String, Set<String>> e : failed.entrySet()) {
             for (String dev : e.getValue()) os.batch(e.getKey(), "link set dev " + dev + " up\n", false).orThrow();
             plan.namespaces().stream().filter(x -> x.name().equals(e.getKey()) && x.role() == LabPlan.Role.HOST)
-                    .findFirst().flatMap(x -> network.host(x.owner())).ifPresent(d -> applyIp(e.getKey(), d));
+                    .findFirst().flatMap(x -> network.host(x.owner())).ifPresent(d -> applyIp(e.getKey(), d, ""));
         }
         failed.clear();
         List<String> hosts = plan.namespaces().stream().filter(x -> x.role() == LabPlan.Role.HOST).map(LabPlan.Namespace::name).toList();

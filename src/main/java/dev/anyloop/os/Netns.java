@@ -76,7 +76,7 @@ public final class Netns {
         return runner.run(argv, Optional.of(input), Duration.ofSeconds(60));
     }
 
-    /** Runs {@code argv} inside {@code ns} ({@code ip netns exec}). */
+    /** Runs {@code argv} inside {@code ns}. */
     public CommandRunner.Result exec(String ns, List<String> argv, Optional<String> stdin, Duration timeout) {
         return runner.run(inside(ns, argv), stdin, timeout);
     }
@@ -85,7 +85,7 @@ public final class Netns {
         return exec(ns, argv, Optional.empty(), Duration.ofSeconds(30));
     }
 
-    /** Starts a long-running process inside {@code ns}; {@code ip netns exec} execs it, so the pid is the service's. */
+    /** Starts a long-running process inside {@code ns}; nsenter execs it, so the pid is the service's own. */
     public Process start(String ns, List<String> argv) { return runner.start(inside(ns, argv)); }
 
     /** Listening TCP and bound UDP sockets in {@code ns}: {@code ss -Hlntu}, one line per socket. */
@@ -104,8 +104,15 @@ public final class Netns {
         return exec(ns, argv);
     }
 
+    /**
+     * {@code nsenter --net=/run/netns/NS -- argv}: the network namespace of {@code ip netns exec} without
+     * its private mount namespace and /sys remount, which cost more than the command itself here. Every
+     * tool the lab runs inside (sysctl via /proc/sys/net, ip, ss, iptables, nft, ping, dig, socat,
+     * dnsmasq) reads the network namespace of the calling process, not /sys. nsenter execs the
+     * command, so a started service's pid is its own.
+     */
     private static List<String> inside(String ns, List<String> argv) {
-        List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", check(ns)));
+        List<String> out = new ArrayList<>(List.of("nsenter", "--net=" + RUN_NETNS.resolve(check(ns)), "--"));
         out.addAll(argv);
         return out;
     }

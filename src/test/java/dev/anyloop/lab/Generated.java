@@ -52,6 +52,7 @@ public final class Generated {
         int left = total - routers;
         int h = 0;
         List<Hosts> hostB = new ArrayList<>();
+        List<String[]> loopbacks = new ArrayList<>(); // {address, lan index, LAN address of its host}
         while (left > 0) {
             int lan = h % routers;
             int idx = lans.get(lan).size() + 1;
@@ -60,6 +61,7 @@ public final class Generated {
                     .lo("10.200." + h / 250 + "." + (h % 250 + 1) + "/32")
                     .listen(Proto.TCP, "10.200." + h / 250 + "." + (h % 250 + 1), 80);
             lans.get(lan).add("h" + h + ":eth0");
+            loopbacks.add(new String[] {"10.200." + h / 250 + "." + (h % 250 + 1), Integer.toString(lan), "10." + lan + ".0." + idx});
             left--;
             if (h % 5 == 0 && left > 0) {
                 String c = "h" + h + "-c";
@@ -77,7 +79,15 @@ public final class Generated {
                     .iface("eth1", "10." + i + ".0.1/24").lo("10.53.0." + (i + 1) + "/32")
                     .listen(Proto.UDP, "10.53.0." + (i + 1), 53).listen(Proto.TCP, "10.53.0." + (i + 1), 53);
             for (int j = 0; j < routers; j++) {
-                if (j != i) r.via("10." + j + ".0.0/24", "10.255.0." + (j + 1), "eth0", 0);
+                if (j == i) continue;
+                r.via("10." + j + ".0.0/24", "10.255.0." + (j + 1), "eth0", 0);
+                r.via("10.53.0." + (j + 1) + "/32", "10.255.0." + (j + 1), "eth0", 0);
+            }
+            // T2: each host's loopback service address, via the host on the owning router, via that router elsewhere
+            for (String[] lb : loopbacks) {
+                int owner = Integer.parseInt(lb[1]);
+                if (owner == i) r.via(lb[0] + "/32", lb[2], "eth1", 1);
+                else r.via(lb[0] + "/32", "10.255.0." + (owner + 1), "eth0", 1);
             }
             core.add("r" + i + ":eth0");
             out.add(0, r.build());
