@@ -1,0 +1,137 @@
+package dev.anyloop.intent;
+
+import dev.anyloop.intent.Intent.HostDef;
+import dev.anyloop.intent.Intent.InterfaceDef;
+import dev.anyloop.intent.Intent.RouteDef;
+import dev.anyloop.intent.Intent.RpFilter;
+import dev.anyloop.intent.Intent.SegmentDef;
+import dev.anyloop.net.InterfaceAddress;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/** Reads the {@code segments} and {@code hosts} sections into records; cross-references are the Validator's. */
+final class HostReader {
+    private static final Set<String> SEGMENT_KEYS = Set.of("prefixes");
+    private static final Set<String> HOST_KEYS = Set.of("forwarding", "rp-filter", "interfaces", "loopbacks", "routes");
+    private static final Set<String> INTERFACE_KEYS = Set.of("segment", "addresses", "gateway");
+    private static final Set<String> ROUTE_KEYS = Set.of("to", "via", "dev", "metric", "src", "type");
+    /** The route types anyloop renders; "ip route" knows more (throw, nat), which have no meaning here. */
+    static final List<String> ROUTE_TYPES = List.of("unicast", "blackhole", "unreachable", "prohibit");
+
+    private final Problems problems;
+
+    HostReader(Problems problems) { this.problems = problems; }
+
+    Map<String, SegmentDef> segments(Node node) {
+        Map<String, SegmentDef> out = new LinkedHashMap<>();
+        for (Fields.Entry e : Fields.entries(problems, node, "segments", "segments")) {
+            String path = "segments/" + e.name();
+            problems.remember(path, e.key());
+            Names.checkName("segment", e.name(), Names.MAX_HOST).ifPresent(m -> problems.add(path, e.key(), m));
+            List<Prefix> prefixes = Fields.of(problems, e.value(), path, "segment " + e.name() + ": ", SEGMENT_KEYS)
+                    .map(f -> {
+                        Optional<Node> list = f.required("prefixes");
+                        List<Prefix> ps = f.parsedList("prefixes", Prefix::parse);
+                        if (list.isPresent() && f.list("prefixes").isEmpty()) {
+                            problems.add(f.path("prefixes"), list.get(), f.context() + "prefixes: the list is empty");
+                        }
+                        return ps;
+                    }).orElse(List.of());
+            out.put(e.name(), new SegmentDef(e.name(), prefixes, problems.pos(e.key())));
+        }
+        return out;
+    }
+
+    Map<String, HostDef> hosts(Node node) {
+        Map<String, HostDef> out = new LinkedHashMap<>();
+        for (Fields.Entry e : Fields.entries(problems, node, "hosts", "hosts")) {
+            String path = "hosts/" + e.name();
+            problems.remember(path, e.key());
+            Names.checkName("host", e.name(), Names.MAX_HOST).ifPresent(m -> problems.add(path, e.key(), m));
+            Pos pos = problems.pos(e.key());
+            HostDef host = Fields.of(problems, e.value(), path, "host " + e.name() + ": ", HOST_KEYS)
+                    .map(f -> host(e.name(), f, pos))
+                    .orElse(new HostDef(e.name(), false, RpFilter.LOOSE, Map.of(), List.of(), List.of(), pos));
+            out.put(e.name(), host);
+        }
+        return out;
+    }
+
+    private HostDef host(String name, Fields f, Pos pos) {
+        boolean forwarding = f.bool("forwarding", false);
+        RpFilter rp = f.word("rp-filter", RpFilter.class, RpFilter.LOOSE);
+        Map<String, InterfaceDef> interfaces = new LinkedHashMap<>();
+        Optional<Node> ifs = f.get("interfaces");
+        if (ifs.isPresent()) {
+            for (Fields.Entry e : Fields.entries(problems, ifs.get(), f.path("interfaces"), f.context() + "interfaces")) {
+                String path = f.path("interfaces") + "/" + e.name();
+                problems.remember(path, e.key());
+                Optional<String> bad = e.name().equals("lo")
+                        ? Optional.of("interface 'lo' is implicit: put its addresses under 'loopbacks'")
+                        : Names.checkInterface(e.name());
+                bad.ifPresent(m -> problems.add(path, e.key(), f.context() + m));
+                String ctx = f.context() + "interface " + e.name() + ": ";
+                Pos ipos = problems.pos(e.key());
+                InterfaceDef def = Fields.of(problems, e.value(), path, ctx, INTERFACE_KEYS)
+                        .map(i -> iface(e.name(), i, ipos))
+                        .orElse(new InterfaceDef(e.name(), "", List.of(), List.of(), ipos));
+                interfaces.put(e.name(), def);
+            }
+        }
+        List<InterfaceAddress> loopbacks = f.parsedList("loopbacks", HostReader::loopback);
+        List<RouteDef> routes = new java.util.ArrayList<>();
+        List<Node> items = f.list("routes");
+        for (int i = 0; i < items.size(); i++) {
+            String path = f.path("routes") + "[" + i + "]";
+            problems.remember(path, items.get(i));
+            Fields.of(problems, items.get(i), path, f.context() + "route " + (i + 1) + ": ", ROUTE_KEYS)
+                    .flatMap(r -> route(r, f.context())).ifPresent(routes::add);
+        }
+        return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos);
+    }
+
+    private InterfaceDef iface(String name, Fields f, Pos pos) {
+        String segment = f.requiredText("segment").orElse("");
+        List<InterfaceAddress> addresses = f.parsedList("addresses", InterfaceAddress::parse);
+        // "gateway: 192.168.1.254" or "gateway: [192.168.1.254, fd00:1::fe]"
+        List<Ip> gateways = f.get("gateway")
+                .map(g -> f.parsedItems(g instanceof SequenceNode ? f.list("gateway") : List.of(g), f.path("gateway"), Ip::parse))
+                .orElse(List.of());
+        return new InterfaceDef(name, segment, addresses, gateways, pos);
+    }
+
+    private Optional<RouteDef> route(Fields first, String hostContext) {
+        Optional<Prefix> to = first.requiredParsed("to", Prefix::parse);
+        if (to.isEmpty()) return Optional.empty();
+        Fields f = first.withContext(hostContext + "route to " + to.get() + ": ");
+        Optional<Ip> via = f.parsed("via", Ip::parse);
+        Optional<String> dev = f.text("dev");
+        // the kernel's metric (RTA_PRIORITY) is a u32; values over 2^31-1 are kept as the same 32 bits
+        int metric = f.integer("metric", 0, 0xffffffffL).orElse(0L).intValue();
+        Optional<Ip> src = f.parsed("src", Ip::parse);
+        String type = f.text("type").orElse("unicast");
+        if (!ROUTE_TYPES.contains(type)) {
+            problems.add(f.path("type"), f.get("type").orElseThrow(), f.context() + "type: '" + type + "' is not one of "
+                    + String.join(", ", ROUTE_TYPES) + Names.didYouMean(type, ROUTE_TYPES));
+            // kept as written: the record is never returned, and "unicast" would add a misleading "needs via" error
+        }
+        return Optional.of(new RouteDef(to.get(), via, dev, metric, src, type, f.pos()));
+    }
+
+    /** A loopback address: the kernel would accept any length on lo, but a shorter one would claim a whole subnet. */
+    static InterfaceAddress loopback(String text) {
+        InterfaceAddress a = InterfaceAddress.parse(text);
+        if (a.length() != a.family().bits()) {
+            throw new IllegalArgumentException("Loopback '" + text + "' must be /" + a.family().bits()
+                    + " (a single address on lo)");
+        }
+        return a;
+    }
+}

@@ -1,0 +1,319 @@
+package dev.anyloop.intent;
+
+import dev.anyloop.intent.Intent.ExpectDef;
+import dev.anyloop.intent.Intent.HostDef;
+import dev.anyloop.intent.Intent.IfaceRef;
+import dev.anyloop.intent.Intent.InterfaceDef;
+import dev.anyloop.intent.Intent.RouteDef;
+import dev.anyloop.intent.Intent.SegmentDef;
+import dev.anyloop.intent.Intent.ServiceDef;
+import dev.anyloop.intent.Intent.SourceDef;
+import dev.anyloop.net.Family;
+import dev.anyloop.net.InterfaceAddress;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The checks that need the whole file: references between sections, addresses against segments, unique
+ * addresses, and whether routes, gateways and source addresses make sense on their host.
+ * Reading errors have been reported already; a check whose input was broken is skipped.
+ */
+final class Validator {
+    private final Intent intent;
+    private final Problems problems;
+
+    Validator(Intent intent, Problems problems) {
+        this.intent = intent;
+        this.problems = problems;
+    }
+
+    void run() {
+        segmentOverlaps();
+        for (HostDef h : intent.hosts().values()) {
+            for (InterfaceDef i : h.interfaces().values()) addressesInSegment(h, i);
+            gateways(h);
+            for (RouteDef r : h.routes()) new RouteCheck(h, r).run();
+        }
+        uniqueAddresses();
+        for (ServiceDef s : intent.services().values()) serviceReferences(s);
+        for (SourceDef s : intent.sources()) source(s);
+        for (ExpectDef e : intent.expectations()) expectation(e);
+    }
+
+    private void segmentOverlaps() {
+        List<SegmentDef> segs = new ArrayList<>(intent.segments().values());
+        for (int a = 0; a < segs.size(); a++) {
+            for (int k = 0; k < segs.get(a).prefixes().size(); k++) {
+                Prefix p = segs.get(a).prefixes().get(k);
+                for (int b = 0; b <= a; b++) {
+                    List<Prefix> others = segs.get(b).prefixes();
+                    for (int j = 0; j < (b == a ? k : others.size()); j++) {
+                        if (!others.get(j).overlaps(p)) continue;
+                        problems.at("segments/" + segs.get(a).name() + "/prefixes[" + k + "]", "segment " + segs.get(a).name()
+                                + ": prefix " + p + " overlaps " + others.get(j) + " of segment " + segs.get(b).name());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Each address must sit in one of its segment's prefixes, with that prefix's length (one L2 network, one subnet). */
+    private void addressesInSegment(HostDef h, InterfaceDef i) {
+        String path = ifacePath(h, i);
+        String ctx = "host " + h.name() + ": interface " + i.name() + ": ";
+        if (i.segment().isEmpty()) return; // missing: reported by the reader
+        SegmentDef seg = intent.segments().get(i.segment());
+        if (seg == null) {
+            problems.at(path + "/segment", ctx + "segment '" + i.segment() + "' is not defined"
+                    + Names.didYouMean(i.segment(), intent.segments().keySet()));
+            return;
+        }
+        if (problems.broken("segments/" + seg.name())) return;
+        for (int k = 0; k < i.addresses().size(); k++) {
+            InterfaceAddress a = i.addresses().get(k);
+            Optional<Prefix> home = seg.prefixes().stream().filter(p -> p.contains(a.ip())).findFirst();
+            String at = path + "/addresses[" + k + "]";
+            if (home.isEmpty()) {
+                problems.at(at, ctx + "address " + a + " is outside every prefix of segment " + seg.name() + " ("
+                        + join(seg.prefixes()) + ")");
+            } else if (home.get().length() != a.length()) {
+                problems.at(at, ctx + "address " + a + " has length /" + a.length() + ", but segment " + seg.name()
+                        + "'s prefix " + home.get() + " has /" + home.get().length());
+            }
+        }
+    }
+
+    /** A gateway must be on-link, and a host has at most one default route per family. */
+    private void gateways(HostDef h) {
+        Map<Family, Ip> seen = new HashMap<>();
+        for (InterfaceDef i : h.interfaces().values()) {
+            String ctx = "host " + h.name() + ": interface " + i.name() + ": ";
+            for (int k = 0; k < i.gateways().size(); k++) {
+                Ip gw = i.gateways().get(k);
+                String at = ifacePath(h, i) + "/gateway[" + k + "]";
+                Ip first = seen.putIfAbsent(gw.family(), gw);
+                if (first != null) {
+                    problems.at(at, ctx + "gateway " + gw + ": host " + h.name() + " already has an " + word(gw.family())
+                            + " gateway (" + first + "); at most one per family");
+                } else if (i.addresses().stream().anyMatch(a -> a.ip().equals(gw))) {
+                    problems.at(at, ctx + "gateway " + gw + " is this interface's own address");
+                } else if (!problems.broken(ifacePath(h, i) + "/addresses")
+                        && i.addresses().stream().noneMatch(a -> a.network().contains(gw))) {
+                    problems.at(at, ctx + "gateway " + gw + " is outside the interface's subnets ("
+                            + (i.addresses().isEmpty() ? "it has no addresses" : join(networks(i))) + ")");
+                }
+            }
+        }
+    }
+
+    /** One owner per unicast address: interfaces and loopbacks of all hosts, then service addresses. */
+    private void uniqueAddresses() {
+        Map<Ip, String> owner = new HashMap<>();
+        for (HostDef h : intent.hosts().values()) {
+            for (InterfaceDef i : h.interfaces().values()) {
+                for (int k = 0; k < i.addresses().size(); k++) {
+                    claim(owner, i.addresses().get(k).ip(), "host " + h.name() + " interface " + i.name(),
+                            ifacePath(h, i) + "/addresses[" + k + "]", "host " + h.name() + ": interface " + i.name() + ": ");
+                }
+            }
+            for (int k = 0; k < h.loopbacks().size(); k++) {
+                claim(owner, h.loopbacks().get(k).ip(), "host " + h.name() + " loopback",
+                        "hosts/" + h.name() + "/loopbacks[" + k + "]", "host " + h.name() + ": loopback ");
+            }
+        }
+        Map<Ip, String> service = new HashMap<>();
+        for (ServiceDef s : intent.services().values()) {
+            for (int k = 0; k < s.addresses().size(); k++) {
+                Ip ip = s.addresses().get(k);
+                String at = "services/" + s.name() + "/addresses[" + k + "]";
+                String ctx = "service " + s.name() + ": ";
+                String host = owner.get(ip);
+                String other = service.putIfAbsent(ip, s.name());
+                if (host != null) {
+                    problems.at(at, ctx + "address " + ip + " is also an address of " + host
+                            + " (a service address lives only on lo of the service's hosts)");
+                } else if (other != null) {
+                    problems.at(at, ctx + "address " + ip + (other.equals(s.name()) ? " is listed twice"
+                            : " is already the address of service " + other));
+                }
+            }
+        }
+    }
+
+    private void claim(Map<Ip, String> owner, Ip ip, String label, String at, String ctx) {
+        String first = owner.putIfAbsent(ip, label);
+        if (first != null) problems.at(at, ctx + "address " + ip + " is already used by " + first);
+    }
+
+    private void serviceReferences(ServiceDef s) {
+        String path = "services/" + s.name();
+        String ctx = "service " + s.name() + ": ";
+        for (int k = 0; k < s.hosts().size(); k++) {
+            String h = s.hosts().get(k);
+            if (!intent.hosts().containsKey(h)) {
+                problems.at(path + "/hosts[" + k + "]", ctx + "host '" + h + "' is not defined"
+                        + Names.didYouMean(h, intent.hosts().keySet()));
+            }
+        }
+        for (int k = 0; k < s.allow().segments().size(); k++) {
+            String seg = s.allow().segments().get(k);
+            if (!intent.segments().containsKey(seg)) {
+                problems.at(path + "/allow/segments[" + k + "]", ctx + "allow: segment '" + seg + "' is not defined"
+                        + Names.didYouMean(seg, intent.segments().keySet()));
+            }
+        }
+        for (IfaceRef ref : s.allow().interfaces()) {
+            HostDef h = intent.hosts().get(ref.host());
+            if (h == null) {
+                problems.add(ref.pos(), ctx + "allow: interface '" + ref + "': host '" + ref.host() + "' is not defined"
+                        + Names.didYouMean(ref.host(), intent.hosts().keySet()));
+            } else if (!h.interfaces().containsKey(ref.iface())) {
+                problems.add(ref.pos(), ctx + "allow: interface '" + ref + "': host " + h.name() + " has no interface '"
+                        + ref.iface() + "'" + Names.didYouMean(ref.iface(), h.interfaces().keySet()));
+            }
+        }
+        s.docker().ifPresent(d -> {
+            if (s.hosts().size() != 1) return;
+            String name = s.hosts().get(0) + "-" + d.container();
+            if (intent.hosts().containsKey(name)) {
+                problems.at(path + "/docker/container", ctx + "docker: the container becomes host '" + name
+                        + "', which is already a host");
+            }
+        });
+    }
+
+    /** T8: the source must be an address the host owns on lo, and the destination must be routed by the host. */
+    private void source(SourceDef s) {
+        String path = problems.pathOf(s.pos());
+        String ctx = "source-addresses entry " + (index(path) + 1) + ": ";
+        HostDef h = intent.hosts().get(s.host());
+        if (h == null) {
+            problems.at(path + "/host", ctx + "host '" + s.host() + "' is not defined"
+                    + Names.didYouMean(s.host(), intent.hosts().keySet()));
+            return;
+        }
+        if (s.from().family() != s.to().family()) {
+            problems.at(path + "/from", ctx + "from " + s.from() + " is " + word(s.from().family()) + " but to " + s.to()
+                    + " is " + word(s.to().family()));
+            return;
+        }
+        Set<Ip> own = new HashSet<>();
+        h.loopbacks().forEach(a -> own.add(a.ip()));
+        own.addAll(servedAddresses(h));
+        if (!own.contains(s.from())) {
+            problems.at(path + "/from", ctx + "from " + s.from() + " is neither a loopback of host " + h.name()
+                    + " nor an address of a service it serves");
+        }
+        if (problems.broken("hosts/" + h.name())) return;
+        Set<Prefix> routed = new HashSet<>(connected(h));
+        h.routes().forEach(r -> routed.add(r.to()));
+        h.interfaces().values().forEach(i -> i.gateways().forEach(g -> routed.add(Prefix.any(g.family()))));
+        if (!routed.contains(s.to())) {
+            problems.at(path + "/to", ctx + "to " + s.to() + " is neither a connected prefix of host " + h.name()
+                    + " nor the 'to' of one of its routes");
+        }
+    }
+
+    private void expectation(ExpectDef e) {
+        String path = problems.pathOf(e.pos());
+        String ctx = "expect entry " + (index(path) + 1) + ": ";
+        if (!intent.hosts().containsKey(e.from())) {
+            problems.at(path + "/from", ctx + "host '" + e.from() + "' is not defined"
+                    + Names.didYouMean(e.from(), intent.hosts().keySet()));
+        }
+        if (Ip.tryParse(e.to()).isEmpty() && !intent.services().containsKey(e.to())) {
+            problems.at(path + "/to", ctx + "service '" + e.to() + "' is not defined"
+                    + Names.didYouMean(e.to(), intent.services().keySet()));
+        }
+    }
+
+    /** Checks of one raw route against the host it is on. */
+    private final class RouteCheck {
+        private final HostDef h;
+        private final RouteDef r;
+        private final String path;
+        private final String ctx;
+
+        RouteCheck(HostDef h, RouteDef r) {
+            this.h = h;
+            this.r = r;
+            this.path = problems.pathOf(r.pos());
+            this.ctx = "host " + h.name() + ": route to " + r.to() + ": ";
+        }
+
+        void run() {
+            Optional<InterfaceDef> dev = r.dev().flatMap(d -> Optional.ofNullable(h.interfaces().get(d)));
+            if (r.dev().isPresent() && dev.isEmpty() && !r.dev().get().equals("lo")) {
+                Set<String> names = new HashSet<>(h.interfaces().keySet());
+                names.add("lo");
+                problems.at(path + "/dev", ctx + "dev '" + r.dev().get() + "' is not an interface of host " + h.name()
+                        + Names.didYouMean(r.dev().get(), names));
+            }
+            r.via().ifPresent(via -> via(via, dev));
+            r.src().ifPresent(this::src);
+            if (r.type().equals("unicast") && r.via().isEmpty() && r.dev().isEmpty()) {
+                problems.at(path, ctx + "a unicast route needs 'via' or 'dev'");
+            }
+        }
+
+        private void via(Ip via, Optional<InterfaceDef> dev) {
+            if (via.family() != r.to().family()) {
+                problems.at(path + "/via", ctx + "via " + via + " is " + word(via.family()) + " but to is " + word(r.to().family()));
+                return;
+            }
+            if (problems.broken("hosts/" + h.name())) return;
+            List<Prefix> subnets = dev.map(Validator::networks).orElse(connected(h));
+            if (subnets.stream().noneMatch(p -> p.contains(via))) {
+                String where = dev.map(i -> "interface " + i.name()).orElse("host " + h.name());
+                problems.at(path + "/via", ctx + "via " + via + " is not inside any connected subnet of " + where
+                        + (subnets.isEmpty() ? "" : " (" + join(subnets) + ")"));
+            }
+        }
+
+        private void src(Ip src) {
+            if (src.family() != r.to().family()) {
+                problems.at(path + "/src", ctx + "src " + src + " is " + word(src.family()) + " but to is " + word(r.to().family()));
+                return;
+            }
+            Set<Ip> own = new HashSet<>(servedAddresses(h));
+            h.loopbacks().forEach(a -> own.add(a.ip()));
+            h.interfaces().values().forEach(i -> i.addresses().forEach(a -> own.add(a.ip())));
+            if (!own.contains(src) && !src.isLoopback()) {
+                problems.at(path + "/src", ctx + "src " + src + " is not an address of host " + h.name());
+            }
+        }
+    }
+
+    private List<Ip> servedAddresses(HostDef h) {
+        return intent.services().values().stream().filter(s -> s.hosts().contains(h.name()))
+                .flatMap(s -> s.addresses().stream()).collect(Collectors.toList());
+    }
+
+    private static List<Prefix> connected(HostDef h) {
+        return h.interfaces().values().stream().flatMap(i -> networks(i).stream()).distinct().collect(Collectors.toList());
+    }
+
+    private static List<Prefix> networks(InterfaceDef i) {
+        return i.addresses().stream().map(InterfaceAddress::network).distinct().collect(Collectors.toList());
+    }
+
+    private static String ifacePath(HostDef h, InterfaceDef i) { return "hosts/" + h.name() + "/interfaces/" + i.name(); }
+
+    private static int index(String path) {
+        return Integer.parseInt(path.substring(path.lastIndexOf('[') + 1, path.length() - 1));
+    }
+
+    private static String word(Family f) { return f == Family.V4 ? "IPv4" : "IPv6"; }
+
+    private static String join(List<?> items) {
+        return items.stream().map(Object::toString).collect(Collectors.joining(", "));
+    }
+}
