@@ -1,0 +1,65 @@
+package dev.anyloop.compile;
+
+import dev.anyloop.intent.Intent.HostDef;
+import dev.anyloop.intent.Intent.InterfaceDef;
+import dev.anyloop.intent.Intent.RouteDef;
+import dev.anyloop.net.Family;
+import dev.anyloop.net.InterfaceAddress;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import dev.anyloop.state.NextHop;
+import dev.anyloop.state.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}. */
+final class DeclaredRoutes {
+    /** IPv6 replaces a user route's metric 0 with IP6_RT_PRIO_USER (1024); IPv4 keeps 0. */
+    static final int V6_USER_METRIC = 1024;
+
+    private DeclaredRoutes() { }
+
+    static int userMetric(Family f, int metric) { return f == Family.V6 && metric == 0 ? V6_USER_METRIC : metric; }
+
+    static List<Route> of(HostDef host) {
+        List<Route> out = new ArrayList<>();
+        for (InterfaceDef i : host.interfaces().values()) {
+            for (Ip gw : i.gateways()) {
+                out.add(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), Route.PROTO_ANYLOOP));
+            }
+        }
+        for (RouteDef r : host.routes()) out.add(raw(host, r));
+        return out;
+    }
+
+    private static Route raw(HostDef host, RouteDef r) {
+        Route.Type type = Route.Type.parse(r.type());
+        int metric = userMetric(r.to().family(), r.metric());
+        if (type != Route.Type.UNICAST) {
+            // blackhole / unreachable / prohibit: no next hop, the kernel answers (or drops) itself.
+            return new Route(type, r.to(), Route.TABLE_MAIN, List.of(), metric, r.src(), Route.PROTO_ANYLOOP,
+                    Route.Scope.GLOBAL);
+        }
+        if (r.via().isPresent()) {
+            Ip via = r.via().get();
+            String dev = r.dev().orElseGet(() -> deviceFor(host, via).orElseThrow(() -> new IllegalArgumentException(
+                    "host " + host.name() + ": route to " + r.to() + " via " + via + ": no interface has a subnet holding " + via)));
+            return new Route(type, r.to(), Route.TABLE_MAIN, List.of(NextHop.via(via, dev)), metric, r.src(),
+                    Route.PROTO_ANYLOOP, Route.Scope.GLOBAL);
+        }
+        String dev = r.dev().orElseThrow(() -> new IllegalArgumentException(
+                "host " + host.name() + ": route to " + r.to() + " has neither via nor dev"));
+        // `ip route add P dev D` without a gateway is on-link: iproute2 gives it scope link.
+        return new Route(type, r.to(), Route.TABLE_MAIN, List.of(NextHop.dev(dev)), metric, r.src(),
+                Route.PROTO_ANYLOOP, Route.Scope.LINK);
+    }
+
+    /** The first interface (file order) whose connected subnet holds {@code ip}: where the kernel would send it. */
+    static Optional<String> deviceFor(HostDef host, Ip ip) {
+        for (InterfaceDef i : host.interfaces().values()) {
+            for (InterfaceAddress a : i.addresses()) if (a.network().contains(ip)) return Optional.of(i.name());
+        }
+        return Optional.empty();
+    }
+}
