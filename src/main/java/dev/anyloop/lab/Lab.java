@@ -8,6 +8,7 @@ import dev.anyloop.render.IpBatchRenderer;
 import dev.anyloop.render.IptablesRenderer;
 import dev.anyloop.render.NftRenderer;
 import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Listener;
 import dev.anyloop.state.Network;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,6 +170,19 @@ public final class Lab implements AutoCloseable {
                 throw new IllegalStateException("interrupted", e);
             }
         }
+    }
+
+    /**
+     * Starts one more service on {@code host} (say a stand-in for sshd on the wildcard, to show that a
+     * firewall hides it) and returns once it listens; it is stopped with the lab.
+     */
+    public void listen(String host, Listener l) {
+        DeviceState d = network.host(host).orElseThrow(() -> new IllegalArgumentException("no host '" + host + "' in lab " + plan.lab()));
+        DeviceState one = new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), d.sysctls(), d.ipv4(), d.ipv6(),
+                List.of(l));
+        List<LabService> services = LabService.of(one, runDir(plan.lab()));
+        for (LabService s : services) processes.add(os.start(plan.namespaceOf(host), s.argv()));
+        awaitListening(host, services);
     }
 
     public LabPlan plan() { return plan; }
