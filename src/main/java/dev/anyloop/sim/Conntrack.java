@@ -1,8 +1,6 @@
 package dev.anyloop.sim;
 
 import dev.anyloop.net.Proto;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The conntrack entries one flow leaves on the hosts it crosses: per host the tuple as first seen
@@ -37,7 +35,30 @@ final class Conntrack {
         }
     }
 
-    private final Map<String, Entry> byHost = new HashMap<>(8);
+    // a flow crosses a handful of hosts: parallel arrays searched by identity beat hashing names
+    private Object[] hosts = new Object[8];
+    private Entry[] entries = new Entry[8];
+    private int size;
+
+    private Entry get(Object host) {
+        for (int i = 0; i < size; i++) if (hosts[i] == host) return entries[i];
+        return null;
+    }
+
+    private void put(Object host, Entry e) {
+        for (int i = 0; i < size; i++) {
+            if (hosts[i] == host) {
+                entries[i] = e;
+                return;
+            }
+        }
+        if (size == hosts.length) {
+            hosts = java.util.Arrays.copyOf(hosts, size * 2);
+            entries = java.util.Arrays.copyOf(entries, size * 2);
+        }
+        hosts[size] = host;
+        entries[size++] = e;
+    }
 
     /**
      * Looks {@code p} up on {@code host}, creating the entry for a new flow. A reply-type packet that
@@ -45,21 +66,21 @@ final class Conntrack {
      * (tcp_new() and icmp_new() refuse them; nf_conntrack_tcp_loose only picks up plain ACKs), a UDP
      * answer simply starts a NEW flow there.
      */
-    Seen see(String host, Packet p) {
-        Entry e = byHost.get(host);
+    Seen see(Object host, Packet p) {
+        Entry e = get(host);
         if (e != null) {
             if (p.sameTuple(e.orig) || p.sameTuple(e.xlated)) return new Seen(e, Dir.ORIGINAL);
             if (p.isAnswerTo(e.xlated)) return new Seen(e, Dir.REPLY);
         }
         if (p.reply() && p.proto() != Proto.UDP) return new Seen(new Entry(p), Dir.INVALID);
         Entry n = new Entry(p);
-        byHost.put(host, n);
+        put(host, n);
         return new Seen(n, Dir.ORIGINAL);
     }
 
     /** The tuple {@code host} first saw for this flow (the client: its socket's). */
-    Packet origOn(String host) {
-        Entry e = byHost.get(host);
+    Packet origOn(Object host) {
+        Entry e = get(host);
         if (e == null) throw new IllegalStateException("no conntrack entry on " + host);
         return e.orig;
     }

@@ -164,8 +164,8 @@ public final class Fib {
     }
 
     private static boolean selects(PolicyRule r, Ip dst, Ip src, String iif) {
-        boolean m = (r.from().isEmpty() || r.from().get().contains(src))
-                && (r.to().isEmpty() || r.to().get().contains(dst))
+        boolean m = (r.from().isEmpty() || Prefixes.contains(r.from().get(), src))
+                && (r.to().isEmpty() || Prefixes.contains(r.to().get(), dst))
                 && (r.iif().isEmpty() || r.iif().get().equals(iif))
                 && r.oif().isEmpty()
                 && (r.fwmark().isEmpty() || r.fwmark().get() == 0L); // packets carry no mark here

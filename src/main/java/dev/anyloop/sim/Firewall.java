@@ -154,8 +154,8 @@ final class Firewall {
     }
 
     private Cond cond(Match m) {
-        if (m instanceof Match.Source s) return (p, i, o, h) -> s.prefix().contains(p.src());
-        if (m instanceof Match.Destination d) return (p, i, o, h) -> d.prefix().contains(p.dst());
+        if (m instanceof Match.Source s) return (p, i, o, h) -> Prefixes.contains(s.prefix(), p.src());
+        if (m instanceof Match.Destination d) return (p, i, o, h) -> Prefixes.contains(d.prefix(), p.dst());
         if (m instanceof Match.InInterface x) return (p, i, o, h) -> x.matches(i);
         if (m instanceof Match.OutInterface x) return (p, i, o, h) -> x.matches(o);
         if (m instanceof Match.Protocol x) {

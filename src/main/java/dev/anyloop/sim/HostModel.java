@@ -2,6 +2,7 @@ package dev.anyloop.sim;
 
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
@@ -24,7 +25,9 @@ import java.util.Set;
  */
 final class HostModel {
     /** An address with the kernel's IFA_F_SECONDARY flag: a later address inside an earlier one's subnet. */
-    record Addr(Address address, boolean primary) {
+    record Addr(Address address, boolean primary, Prefix net) {
+        Addr(Address address, boolean primary) { this(address, primary, address.address().network()); }
+
         Ip ip() { return address.address().ip(); }
 
         String dev() { return address.dev(); }

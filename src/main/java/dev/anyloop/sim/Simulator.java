@@ -49,10 +49,13 @@ public final class Simulator {
 
     /** The fast path for bulk queries: no trace is kept. */
     public boolean reachable(String fromHost, Ip dst, Proto proto, int port) {
-        return run(Flow.of(fromHost, dst, proto, port), false).reachable();
+        return reachable(Flow.of(fromHost, dst, proto, port));
     }
 
-    public boolean reachable(Flow f) { return run(f, false).reachable(); }
+    public boolean reachable(Flow f) {
+        Tracer.Walk[] legs = walk(f, false);
+        return legs.length == 2 && legs[1].verdict instanceof Verdict.Accepted;
+    }
 
     private HostModel host(String name) {
         HostModel h = hosts.get(name);
@@ -63,6 +66,15 @@ public final class Simulator {
     }
 
     private RoundTrip run(Flow f, boolean explain) {
+        Tracer.Walk[] legs = walk(f, explain);
+        Tracer.Walk fw = legs[0];
+        if (legs.length == 1) return new RoundTrip(f, false, fw.verdict, fw.trace(), Optional.empty());
+        Tracer.Walk rw = legs[1];
+        return new RoundTrip(f, rw.verdict instanceof Verdict.Accepted, rw.verdict, fw.trace(), Optional.of(rw.trace()));
+    }
+
+    /** The request's walk and, if it reached a socket, the reply's. */
+    private Tracer.Walk[] walk(Flow f, boolean explain) {
         HostModel client = host(f.from());
         Ip src = f.src().orElse(Ip.zero(f.dst().family()));
         int sport = f.proto() == Proto.ICMP ? ECHO_ID : CLIENT_PORT;
@@ -70,16 +82,16 @@ public final class Simulator {
         Conntrack ct = new Conntrack();
         Tracer.Walk fw = new Tracer.Walk(explain, ct, Packet.request(src, f.dst(), f.proto(), sport, dport), false, client, null);
         tracer.run(fw, client);
-        if (!(fw.verdict instanceof Verdict.Accepted)) return new RoundTrip(f, false, fw.verdict, fw.trace(), Optional.empty());
+        if (!(fw.verdict instanceof Verdict.Accepted)) return new Tracer.Walk[] {fw};
         // the client's socket as it sent the request: source chosen, before any NAT on the client
         Packet original = Packet.request(clientSource(fw, client, src), f.dst(), f.proto(), sport, dport);
         Packet answer = fw.delivered.answer();
         Tracer.Walk rw = new Tracer.Walk(explain, ct, answer, true, client, original);
         tracer.run(rw, fw.deliveredAt);
-        return new RoundTrip(f, rw.verdict instanceof Verdict.Accepted, rw.verdict, fw.trace(), Optional.of(rw.trace()));
+        return new Tracer.Walk[] {fw, rw};
     }
 
     private static Ip clientSource(Tracer.Walk fw, HostModel client, Ip src) {
-        return src.isZero() ? fw.ct.origOn(client.name).src() : src;
+        return src.isZero() ? fw.ct.origOn(client).src() : src;
     }
 }

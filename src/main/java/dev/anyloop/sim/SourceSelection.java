@@ -16,8 +16,26 @@ final class SourceSelection {
     static final int LINK = 253;
     static final int HOST = 254;
 
-    /** The address chosen and, in words, the kernel rule that chose it. */
-    record Choice(Ip ip, String why) { }
+    /** Which kernel rule chose a source. */
+    enum Why { GIVEN, SUBNET, FIRST, FALLBACK, RFC6724 }
+
+    /** The address chosen and which kernel rule chose it; the words are built only when a trace asks. */
+    record Choice(Ip ip, Why rule, String dev, Ip target, String other) {
+        Choice(Ip ip, Why rule, String dev, Ip target) { this(ip, rule, dev, target, ""); }
+
+        static Choice of(Ip ip, String why) { return new Choice(ip, Why.GIVEN, "", ip, why); }
+
+        String why() {
+            switch (rule) {
+                case SUBNET: return "first primary address on " + dev + " whose subnet holds the gateway " + target;
+                case FIRST: return "first primary address on " + dev;
+                case FALLBACK: return dev + " has no usable address: first eligible address of the host, on " + other;
+                case RFC6724: return "RFC 6724 source selection (scope, outgoing interface " + dev
+                        + ", label, longest prefix) among the host's addresses, on " + other;
+                default: return other;
+            }
+        }
+    }
 
     static int scope(Address.Scope s) {
         return s == Address.Scope.GLOBAL ? UNIVERSE : s == Address.Scope.LINK ? LINK : HOST;
@@ -36,18 +54,15 @@ final class SourceSelection {
         for (HostModel.Addr a : h.v4ByDev.getOrDefault(dev, List.of())) {
             if (!a.primary()) continue;
             if (Math.min(scope(a.address().scope()), localnet) > scope) continue;
-            if (!dst.isZero() && a.address().address().network().contains(dst)) {
-                return Optional.of(new Choice(a.ip(), "first primary address on " + dev + " whose subnet holds " + dst));
-            }
+            if (!dst.isZero() && Prefixes.contains(a.net(), dst)) return Optional.of(new Choice(a.ip(), Why.SUBNET, dev, dst));
             if (first == null) first = a.ip();
         }
-        if (first != null) return Optional.of(new Choice(first, "first primary address on " + dev));
+        if (first != null) return Optional.of(new Choice(first, Why.FIRST, dev, dst));
         for (String d : h.devices) {
             for (HostModel.Addr a : h.v4ByDev.getOrDefault(d, List.of())) {
                 int s = scope(a.address().scope());
                 if (a.primary() && s != LINK && s <= scope) {
-                    return Optional.of(new Choice(a.ip(), dev + " has no usable address: first "
-                            + (s == UNIVERSE ? "global" : "eligible") + " address of the host, on " + d));
+                    return Optional.of(new Choice(a.ip(), Why.FALLBACK, dev, dst, d));
                 }
             }
         }
@@ -67,7 +82,7 @@ final class SourceSelection {
         int[] bestScore = null;
         for (HostModel.Addr a : h.v6All) {
             if (onlyOif && !a.dev().equals(oif)) continue;
-            if (a.ip().equals(dst)) return Optional.of(new Choice(dst, "the destination is a local address"));
+            if (a.ip().equals(dst)) return Optional.of(Choice.of(dst, "the destination is a local address"));
             int s = scope6(a.ip());
             int[] score = {
                 s >= dscope ? -s : s - 128,
@@ -81,8 +96,7 @@ final class SourceSelection {
             }
         }
         if (best == null) return Optional.empty();
-        return Optional.of(new Choice(best.ip(), "RFC 6724 source selection (scope, outgoing interface " + oif
-                + ", label, longest prefix) among the host's addresses, on " + best.dev()));
+        return Optional.of(new Choice(best.ip(), Why.RFC6724, oif, dst, best.dev()));
     }
 
     private static boolean better(int[] a, int[] b) {

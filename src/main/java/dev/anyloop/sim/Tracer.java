@@ -135,9 +135,10 @@ final class Tracer {
         Packet p = w.pkt;
         Optional<SourceSelection.Choice> c;
         if (rt.src().isPresent()) {
-            c = Optional.of(new SourceSelection.Choice(rt.src().get(), "route " + rt.dst() + " has src " + rt.src().get()));
+            c = Optional.of(new SourceSelection.Choice(rt.src().get(), SourceSelection.Why.GIVEN, "", rt.src().get(),
+                    w.explain ? "route " + rt.dst() + " has src " + rt.src().get() : ""));
         } else if (r.type() == Route.Type.LOCAL) {
-            c = Optional.of(new SourceSelection.Choice(p.dst(), "the destination is local: the packet keeps it as source"));
+            c = Optional.of(SourceSelection.Choice.of(p.dst(), "the destination is local: the packet keeps it as source"));
         } else if (p.family() == Family.V4) {
             // fib_result_prefsrc(): inet_select_addr(nh dev, gateway or 0, the route's scope)
             NextHop nh = rt.nexthops().get(0);
@@ -245,7 +246,7 @@ final class Tracer {
         w.delivered = p;
         if (w.reply) {
             if (h == w.client && p.isAnswerTo(w.original)) {
-                w.end(new Verdict.Accepted(new Step.Delivered(h.name, "the client's socket (" + p + ")")));
+                w.end(new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? "the client's socket (" + p + ")" : "the client's socket")));
             } else if (h == w.client) {
                 w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the reply " + p + " does not match the client's "
                         + "socket for " + w.original + " (NAT not undone on this path)")));
@@ -266,7 +267,7 @@ final class Tracer {
         }
         Optional<Listener> l = h.listener(p.proto(), p.dst(), p.dport());
         if (l.isPresent()) {
-            w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, l.get().toString()));
+            w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? l.get().toString() : "a socket"));
             if (w.explain) w.add(w.verdict.step());
             return;
         }
@@ -315,7 +316,7 @@ final class Tracer {
                 .orElse(Ip.zero(Family.V4));
         if (sip.isZero()) return true;
         if (ignore == 2 && r.v4ByDev.getOrDefault(port.dev(), List.of()).stream()
-                .noneMatch(a -> a.ip().equals(tip) && a.address().address().network().contains(sip))) return false;
+                .noneMatch(a -> a.ip().equals(tip) && Prefixes.contains(a.net(), sip))) return false;
         int rpf = r.conf(port.dev()).rpFilter();
         return RpFilter.validate(r, port.dev(), sip, tip, "", rpf) == RpFilter.OK;
     }
@@ -323,7 +324,7 @@ final class Tracer {
     // ---- conntrack and netfilter ---------------------------------------------------------------
 
     private Conntrack.Seen see(Walk w, HostModel h) {
-        Conntrack.Seen s = w.ct.see(h.name, w.pkt);
+        Conntrack.Seen s = w.ct.see(h, w.pkt);
         CtState st = s.state();
         w.pkt = w.pkt.withCt(st);
         if (w.explain) {

@@ -1,0 +1,172 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabPlan;
+import dev.anyloop.os.CommandRunner;
+import dev.anyloop.state.Network;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code anyloop lab up|down|status|exec|leftovers}: the network built for real in network namespaces (root only). */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "Build network.yaml for real in network namespaces (never connected to this host's network), with real services.",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
+            LabCommand.Leftovers.class})
+final class LabCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    /** {@code lab up FILE [--name N] [--backend iptables|nft]}. */
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Create the lab: namespaces al-NAME-*, veths, addresses, routes, firewall, and services answering with their host name.")
+    static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
+        Path file;
+
+        @Option(names = "--name", defaultValue = "lab", description = "lab name: [a-z][a-z0-9]{0,11} (default ${DEFAULT-VALUE})")
+        String name;
+
+        @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFT (default ${DEFAULT-VALUE})")
+        Lab.Backend backend;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Network n = Inputs.compile(file, err);
+            LabPlan plan;
+            try {
+                plan = LabPlan.of(name, n);
+            } catch (IllegalArgumentException e) {
+                err.println("anyloop: " + e.getMessage());
+                return Main.CONFIG_ERROR;
+            }
+            Map<String, List<String>> left = Lab.leftovers();
+            for (Map.Entry<String, List<String>> e : left.entrySet()) {
+                err.printf("anyloop: lab %s exists (%d namespaces: running, or left by a crashed run); 'anyloop lab down %s' removes it%n",
+                        e.getKey(), e.getValue().size(), e.getKey());
+            }
+            if (left.containsKey(name)) return Main.CHECK_FAILED;
+            long t0 = System.nanoTime();
+            Lab.up(plan, n, backend);
+            out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", name, (System.nanoTime() - t0) / 1e9,
+                    plan.namespaces().size(), plan.veths().size(), plan.bridges().size());
+            for (LabPlan.Namespace ns : plan.namespaces()) out.printf("  %-30s %s %s%n", ns.name(), ns.role().name().toLowerCase(), ns.owner());
+            return Main.OK;
+        }
+    }
+
+    /** {@code lab down NAME}. */
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every process of the lab and remove its namespaces (idempotent).")
+    static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
+        String name;
+
+        @Override
+        public Integer call() {
+            int before = Lab.status(name).namespaces().size();
+            Lab.down(name);
+            spec.commandLine().getOut().printf("lab %s down (%d namespaces removed)%n", name, before);
+            return Main.OK;
+        }
+    }
+
+    /** {@code lab status NAME}. */
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "List the lab's namespaces and the processes in each; exit 1 if it is not up.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
+        String name;
+
+        @Override
+        public Integer call() {
+            Lab.Status st = Lab.status(name);
+            PrintWriter out = spec.commandLine().getOut();
+            if (!st.up()) {
+                out.printf("lab %s is not up%n", name);
+                return Main.CHECK_FAILED;
+            }
+            st.namespaces().forEach((ns, pids) -> out.printf("%-30s %d processes %s%n", ns, pids.size(), pids));
+            return Main.OK;
+        }
+    }
+
+    /** {@code lab exec NAME HOST -- COMMAND...}. */
+    @Command(name = "exec", mixinStandardHelpOptions = true, description = "Run a command inside a lab host's namespace; exits with its exit code.")
+    static final class Exec implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "lab name")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "HOST", description = "host")
+        String host;
+
+        @Parameters(index = "2..*", arity = "1..*", paramLabel = "COMMAND", description = "command and arguments (after --)")
+        List<String> argv;
+
+        @Override
+        public Integer call() {
+            CommandRunner.Result r;
+            try {
+                r = Lab.exec(name, host, argv);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("anyloop: " + e.getMessage());
+                return Main.CONFIG_ERROR;
+            }
+            spec.commandLine().getOut().print(r.out());
+            spec.commandLine().getErr().print(r.err());
+            return r.exit();
+        }
+    }
+
+    /** {@code lab leftovers [--clear]}. */
+    @Command(name = "leftovers", mixinStandardHelpOptions = true, description = "List lab namespaces (al-*) that exist; --clear removes them.")
+    static final class Leftovers implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clear", description = "take every listed lab down")
+        boolean clear;
+
+        @Override
+        public Integer call() {
+            Map<String, List<String>> left = Lab.leftovers();
+            PrintWriter out = spec.commandLine().getOut();
+            left.forEach((lab, names) -> out.printf("lab %s: %s%n", lab, String.join(" ", names)));
+            if (clear) {
+                for (String lab : left.keySet()) {
+                    try {
+                        Lab.down(lab);
+                    } catch (IllegalArgumentException e) {
+                        // an al-* namespace anyloop could not have made (its lab name is invalid): not ours to remove
+                        spec.commandLine().getErr().println("anyloop: skipped " + lab + ": " + e.getMessage());
+                    }
+                }
+                out.printf("cleared %d labs%n", left.size());
+                return Main.OK;
+            }
+            return left.isEmpty() ? Main.OK : Main.CHECK_FAILED;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.anyloop.lab;
+
+import dev.anyloop.net.Ip;
+import dev.anyloop.os.CommandRunner;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A real packet test run from inside a lab namespace: the command that sends it, and how its result
+ * reads. Lab services answer with their host's name (socat banner, dnsmasq TXT {@code whoami.anyloop}),
+ * so a probe tells which host answered, and a failover is visible.
+ */
+public sealed interface Probe {
+    /** The TXT name every lab dnsmasq answers with its host's name. */
+    String WHOAMI = "whoami.anyloop";
+
+    Ip address();
+
+    /** The command to run in the source namespace. */
+    List<String> argv();
+
+    /** What to feed on stdin. */
+    default Optional<String> stdin() { return Optional.empty(); }
+
+    /** Reads the finished command. */
+    ProbeResult read(CommandRunner.Result r);
+
+    /** ICMP echo: {@code ping -c1 -W1}. */
+    record Icmp(Ip address) implements Probe {
+        @Override
+        public List<String> argv() {
+            return List.of("ping", address.isV4() ? "-4" : "-6", "-n", "-c1", "-W1", address.toString());
+        }
+
+        @Override
+        public ProbeResult read(CommandRunner.Result r) {
+            String summary = r.out().lines().filter(l -> l.contains("packets transmitted")).findFirst().orElse(r.err().strip());
+            return r.ok() ? ProbeResult.answered("", summary) : ProbeResult.failed(summary);
+        }
+    }
+
+    /** TCP connect, reading the banner: {@code socat -u TCP:ADDR:PORT,connect-timeout=2 STDOUT}. */
+    record Tcp(Ip address, int port) implements Probe {
+        @Override
+        public List<String> argv() {
+            return List.of("socat", "-T2", "-u", "TCP:" + hostPort(address, port) + ",connect-timeout=2", "STDOUT");
+        }
+
+        @Override
+        public ProbeResult read(CommandRunner.Result r) { return banner(r); }
+    }
+
+    /** A DNS query for TXT {@code whoami.anyloop}: {@code dig @ADDR -p PORT ... +short +time=1 +tries=1}. */
+    record Dns(Ip address, int port) implements Probe {
+        @Override
+        public List<String> argv() {
+            return List.of("dig", "@" + address, "-p", Integer.toString(port), WHOAMI, "TXT", "+short", "+time=1", "+tries=1");
+        }
+
+        @Override
+        public ProbeResult read(CommandRunner.Result r) {
+            String answer = r.out().strip();
+            if (!r.ok() || answer.isEmpty() || answer.startsWith(";")) {
+                return ProbeResult.failed(("dig exit " + r.exit() + ": " + answer + " " + r.err()).strip());
+            }
+            String first = answer.lines().findFirst().orElse("");
+            return ProbeResult.answered(first.replace("\"", ""), "TXT " + first);
+        }
+    }
+
+    /** A UDP datagram carrying {@code payload}; the lab's socat answers with its banner. */
+    record Udp(Ip address, int port, String payload) implements Probe {
+        @Override
+        public List<String> argv() {
+            return List.of("socat", "-T2", "-t1", "-", "UDP:" + hostPort(address, port));
+        }
+
+        @Override
+        public Optional<String> stdin() { return Optional.of(payload); }
+
+        @Override
+        public ProbeResult read(CommandRunner.Result r) { return banner(r); }
+    }
+
+    private static ProbeResult banner(CommandRunner.Result r) {
+        String out = r.out().strip();
+        if (!out.isEmpty()) return ProbeResult.answered(out.lines().findFirst().orElse(""), "banner " + out);
+        String err = r.err().strip();
+        int e = err.lastIndexOf(": ");
+        return ProbeResult.failed(e >= 0 && e + 2 < err.length() ? err.substring(e + 2) : "no answer (exit " + r.exit() + ")");
+    }
+
+    private static String hostPort(Ip a, int port) { return (a.isV4() ? a.toString() : "[" + a + "]") + ":" + port; }
+}
