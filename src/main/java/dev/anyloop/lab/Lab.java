@@ -4,15 +4,13 @@ import dev.anyloop.net.Family;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.LabProcesses;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.RunDirs;
 import dev.anyloop.render.IpBatchRenderer;
 import dev.anyloop.render.IptablesRenderer;
 import dev.anyloop.render.NftRenderer;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Network;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,16 +80,11 @@ public final class Lab implements AutoCloseable {
         phase("namespaces", t0);
         os.rootBatch(plan.createBatch()).orThrow();
         phase("links", t0);
-        Path runDir = runDir(plan.lab());
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir, e);
-        }
+        RunDirs.create(runDir(plan.lab()));
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
         phase("configure", t0);
         List<LabService> services = new ArrayList<>();
-        for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir));
+        for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir(plan.lab())));
         start(services);
         phase("services started", t0);
         Map<String, List<LabService>> byHost = new TreeMap<>();
@@ -265,7 +258,7 @@ public final class Lab implements AutoCloseable {
         LabProcesses.pidsIn(names).values().forEach(pids::addAll);
         LabProcesses.kill(pids);
         os.delete(names);
-        deleteTree(runDir(lab));
+        RunDirs.deleteTree(runDir(lab));
     }
 
     /** What is running of {@code lab}: each namespace and the processes in it. */
@@ -305,13 +298,4 @@ public final class Lab implements AutoCloseable {
     }
 
     private static Path runDir(String lab) { return RUN.resolve(lab); }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
-        }
-    }
 }
