@@ -31,6 +31,9 @@ public final class IpBatchRenderer {
             // replace, not add: the same line again is a no-op instead of "File exists"
             sb.append("address replace ").append(a.address()).append(" dev ").append(Names.iface(a.dev()));
             if (a.scope() != Address.Scope.GLOBAL) sb.append(" scope ").append(a.scope().word());
+            // Loopback does no DAD, yet a new IPv6 address stays tentative until the DAD worker
+            // runs, and meanwhile a route naming it as src is refused ("Invalid source address").
+            if (a.dev().equals("lo") && a.address().family() == Family.V6) sb.append(" nodad");
             sb.append('\n');
         }
         for (Route r : Realised.configured(s)) sb.append("route replace ").append(route(r)).append('\n');

@@ -29,7 +29,7 @@ public final class IptablesRenderer {
         StringBuilder sb = new StringBuilder();
         for (Table t : nf.tables()) {
             sb.append('*').append(Names.token("table name", t.name())).append('\n');
-            List<Chain> chains = saveOrder(t);
+            List<Chain> chains = saveOrder(withAllBuiltins(t));
             for (Chain c : chains) {
                 sb.append(':').append(Names.token("chain name", c.name())).append(' ')
                         .append(c.policy().map(IptablesRenderer::policy).orElse("-")).append(" [0:0]\n");
@@ -42,6 +42,15 @@ public final class IptablesRenderer {
             sb.append("COMMIT\n");
         }
         return sb.toString();
+    }
+
+    /** iptables-save lists every built-in chain of a table it prints; one the model lacks has policy ACCEPT. */
+    static Table withAllBuiltins(Table t) {
+        List<Chain> chains = new ArrayList<>(t.chains());
+        for (String n : Table.BUILTIN.getOrDefault(t.name(), List.of())) {
+            if (t.chain(n).isEmpty()) chains.add(Chain.builtin(n, new Target.Accept(), List.of()));
+        }
+        return new Table(t.name(), chains);
     }
 
     /** Built-in chains in the kernel's order, then any other chain with a policy, then user chains by name. */

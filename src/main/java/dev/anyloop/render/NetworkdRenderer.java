@@ -22,7 +22,8 @@ import java.util.TreeSet;
  * extra addresses, device-less routes, policy rules), one {@code 20-anyloop-IF.network} per
  * interface, and {@code 99-anyloop.conf} for sysctl.d. File name to content, in that order.
  *
- * <p>Interfaces Docker creates ({@code docker*}, {@code br-*}, {@code veth*}) are left to Docker.
+ * <p>Interfaces Docker creates ({@code docker*}, {@code br-*}, {@code veth*}) are left to Docker, with
+ * any route through them. Routes and addresses are the same ones {@link IpBatchRenderer} applies.
  */
 public final class NetworkdRenderer {
     private NetworkdRenderer() { }
