@@ -4,19 +4,16 @@ import dev.anyloop.net.Family;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.LabProcesses;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.RunDirs;
 import dev.anyloop.render.IpBatchRenderer;
 import dev.anyloop.render.IptablesRenderer;
 import dev.anyloop.render.NftRenderer;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Network;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,7 +39,6 @@ public final class Lab implements AutoCloseable {
     private final LabPlan plan;
     private final Network network;
     private final Netns os;
-    private final List<Process> processes = Collections.synchronizedList(new ArrayList<>());
     /** namespace -> interfaces {@link #fail} took down. */
     private final Map<String, Set<String>> failed = new LinkedHashMap<>();
 
@@ -84,17 +80,12 @@ public final class Lab implements AutoCloseable {
         phase("namespaces", t0);
         os.rootBatch(plan.createBatch()).orThrow();
         phase("links", t0);
-        Path runDir = runDir(plan.lab());
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDir, e);
-        }
+        RunDirs.create(runDir(plan.lab()));
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
         phase("configure", t0);
         List<LabService> services = new ArrayList<>();
-        for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir));
-        processes.addAll(Parallel.map(services, THREADS, s -> os.start(plan.namespaceOf(s.host()), s.argv())));
+        for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir(plan.lab())));
+        start(services);
         phase("services started", t0);
         Map<String, List<LabService>> byHost = new TreeMap<>();
         for (LabService s : services) byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
@@ -107,6 +98,16 @@ public final class Lab implements AutoCloseable {
         if (Boolean.getBoolean("anyloop.lab.timing")) System.err.printf("lab: %-16s %.2f s%n", what, (System.nanoTime() - t0) / 1e9);
     }
 
+    /** Starts services detached, a few batches at once; {@link #down} finds them again by namespace. */
+    private void start(List<LabService> services) {
+        List<Map.Entry<String, List<String>>> all = services.stream()
+                .map(s -> Map.entry(plan.namespaceOf(s.host()), s.argv())).toList();
+        int chunk = Math.max(1, (all.size() + THREADS - 1) / THREADS);
+        List<List<Map.Entry<String, List<String>>>> chunks = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += chunk) chunks.add(all.subList(i, Math.min(all.size(), i + chunk)));
+        Parallel.each(chunks, THREADS, c -> os.startDetached(c, runDir(plan.lab()).resolve("services.log")));
+    }
+
     /**
      * One namespace: sysctls first (its devices exist but are down, so accept_dad=0 holds before any
      * IPv6 address appears), then one ip batch with the plan's link lines and the renderer's output.
@@ -117,8 +118,9 @@ public final class Lab implements AutoCloseable {
             return;
         }
         DeviceState d = network.host(ns.owner()).orElseThrow();
-        os.sysctl(ns.name(), LabSysctls.assignments(d, plan.interfacesIn(ns.name()))).orThrow();
-        applyIp(ns.name(), d, plan.linkBatch(ns.name(), network));
+        // the sysctls ride in the same ip batch ("netns exec NS sysctl ..."): one process spawn per host, not two
+        String sysctl = Netns.sysctlLine(ns.name(), LabSysctls.assignments(d, plan.interfacesIn(ns.name()))) + "\n";
+        applyIp(ns.name(), d, sysctl + plan.linkBatch(ns.name(), network));
         if (backend == Backend.NFT) {
             if (!d.ipv4().isEmpty() || !d.ipv6().isEmpty()) {
                 os.exec(ns.name(), List.of("nft", "-f", "-"), Optional.of(NftRenderer.render(d)), Duration.ofSeconds(30)).orThrow();
@@ -161,7 +163,7 @@ public final class Lab implements AutoCloseable {
             if (missing.isEmpty()) return;
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("host " + host + ": not listening after " + LISTEN_WAIT.toSeconds() + " s: "
-                        + missing + "; sockets: " + lines);
+                        + missing + "; sockets: " + lines + "; service output in " + runDir(plan.lab()).resolve("services.log"));
             }
             try {
                 Thread.sleep(20);
@@ -181,7 +183,7 @@ public final class Lab implements AutoCloseable {
         DeviceState one = new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), d.sysctls(), d.ipv4(), d.ipv6(),
                 List.of(l));
         List<LabService> services = LabService.of(one, runDir(plan.lab()));
-        for (LabService s : services) processes.add(os.start(plan.namespaceOf(host), s.argv()));
+        start(services);
         awaitListening(host, services);
     }
 
@@ -242,17 +244,7 @@ public final class Lab implements AutoCloseable {
 
     /** Stops every service and removes every namespace of this lab. */
     @Override
-    public void close() {
-        for (Process p : processes) p.destroyForcibly();
-        down(plan.lab(), os);
-        for (Process p : processes) {
-            try {
-                p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
+    public void close() { down(plan.lab(), os); }
 
     public static void down(String lab) { down(lab, new Netns()); }
 
@@ -264,9 +256,9 @@ public final class Lab implements AutoCloseable {
         List<String> names = namespacesOf(os, lab);
         List<Long> pids = new ArrayList<>();
         LabProcesses.pidsIn(names).values().forEach(pids::addAll);
-        LabProcesses.kill(pids, 2000);
+        LabProcesses.kill(pids);
         os.delete(names);
-        deleteTree(runDir(lab));
+        RunDirs.deleteTree(runDir(lab));
     }
 
     /** What is running of {@code lab}: each namespace and the processes in it. */
@@ -306,13 +298,4 @@ public final class Lab implements AutoCloseable {
     }
 
     private static Path runDir(String lab) { return RUN.resolve(lab); }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
-        }
-    }
 }

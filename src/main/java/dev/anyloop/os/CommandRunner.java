@@ -95,6 +95,16 @@ public final class CommandRunner {
         }
     }
 
+    /** Starts {@code argv} with stdout and stderr appended to {@code log}; the caller feeds stdin and waits. */
+    public Process start(List<String> argv, java.nio.file.Path log) {
+        try {
+            return new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", argv), e);
+        }
+    }
+
     private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
         Thread t = new Thread(() -> {
             try (in) {

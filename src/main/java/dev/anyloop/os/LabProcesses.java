@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds and ends the processes living in named network namespaces. A process is in namespace NS when
@@ -40,23 +39,12 @@ public final class LabProcesses {
         return out;
     }
 
-    /** SIGKILLs each pid (a process that already left is fine) and waits up to {@code waitMillis} for them to go. */
-    public static void kill(List<Long> pids, long waitMillis) {
-        List<ProcessHandle> handles = new ArrayList<>();
-        for (long pid : pids) ProcessHandle.of(pid).ifPresent(h -> {
-            h.destroyForcibly();
-            handles.add(h);
-        });
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        for (ProcessHandle h : handles) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) break;
-            try {
-                h.onExit().get(left, TimeUnit.NANOSECONDS);
-            } catch (Exception e) {
-                // still going (a zombie whose parent is not us): the namespace goes once it is reaped
-            }
-        }
+    /**
+     * SIGKILLs each pid (one that already left is fine). No waiting: a killed process drops its
+     * namespaces in do_exit, before it is even a zombie, so the namespace can go at once.
+     */
+    public static void kill(List<Long> pids) {
+        for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     private static Optional<Long> inode(Path p) {

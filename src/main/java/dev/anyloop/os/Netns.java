@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -92,6 +93,64 @@ public final class Netns {
     public List<String> listening(String ns) {
         CommandRunner.Result r = runner.run(List.of("ss", "-N", check(ns), "-Hlntu"), Optional.empty(), Duration.ofSeconds(10)).orThrow();
         return r.out().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /**
+     * Starts long-running services, each {@code (namespace, argv)}, detached ({@code setsid -f}) so they
+     * outlive this JVM and are found again by namespace ({@link LabProcesses}). One {@code ip -batch}
+     * process runs every {@code netns exec} line, which saves a JVM process spawn per service. Their
+     * output goes to {@code log}. Returns once every service has been exec'd, not once it listens.
+     */
+    public void startDetached(List<Map.Entry<String, List<String>>> services, Path log) {
+        if (services.isEmpty()) return;
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<String>> e : services) {
+            List<String> words = new ArrayList<>(List.of("netns", "exec", check(e.getKey()), "setsid", "-f"));
+            words.addAll(e.getValue());
+            sb.append(batchLine(words)).append('\n');
+        }
+        Process p = runner.start(List.of("ip", "-force", "-batch", "-"), log);
+        try (var in = p.getOutputStream()) {
+            in.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // ip exited early; its exit code says why
+        }
+        try {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("starting services timed out; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (p.exitValue() != 0) throw new IllegalStateException("starting services failed (ip exit " + p.exitValue() + "); see " + log);
+    }
+
+    /**
+     * One line of {@code ip -batch} input from an argument vector. iproute2 splits a line at blanks and
+     * takes a double-quoted word whole, so a word with a blank is quoted; a word that could change the
+     * split (a quote, a backslash, a newline, a leading '#', which starts a comment) is refused.
+     */
+    public static String batchLine(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (w.isEmpty() || w.startsWith("#") || w.chars().anyMatch(c -> c == '"' || c == '\'' || c == '\\' || c < 0x20)) {
+                throw new IllegalArgumentException("Invalid word '" + w + "' for an ip batch line: empty, or it holds a quote, "
+                        + "backslash, control character or a leading '#'");
+            }
+            if (sb.length() > 0) sb.append(' ');
+            if (w.indexOf(' ') >= 0) sb.append('"').append(w).append('"');
+            else sb.append(w);
+        }
+        return sb.toString();
+    }
+
+    /** The batch line that writes {@code assignments} ("key=value") inside {@code ns}: {@code netns exec NS sysctl -q -w ...}. */
+    public static String sysctlLine(String ns, List<String> assignments) {
+        List<String> words = new ArrayList<>(List.of("netns", "exec", check(ns), "sysctl", "-q", "-w"));
+        words.addAll(assignments);
+        return batchLine(words);
     }
 
     /** Writes sysctls inside {@code ns}, in one {@code sysctl -q -w k=v ...} process. */
