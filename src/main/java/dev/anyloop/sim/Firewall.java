@@ -25,6 +25,24 @@ import java.util.Set;
  * target anyloop does not model yields UNKNOWN, naming the rule.
  */
 final class Firewall {
+    /** A built-in chain of a table, in the order the kernel's hooks run them. */
+    enum Hook {
+        RAW_PREROUTING("raw", "PREROUTING"), RAW_OUTPUT("raw", "OUTPUT"),
+        MANGLE_PREROUTING("mangle", "PREROUTING"), MANGLE_INPUT("mangle", "INPUT"), MANGLE_FORWARD("mangle", "FORWARD"),
+        MANGLE_OUTPUT("mangle", "OUTPUT"), MANGLE_POSTROUTING("mangle", "POSTROUTING"),
+        NAT_PREROUTING("nat", "PREROUTING"), NAT_INPUT("nat", "INPUT"), NAT_OUTPUT("nat", "OUTPUT"),
+        NAT_POSTROUTING("nat", "POSTROUTING"),
+        FILTER_INPUT("filter", "INPUT"), FILTER_FORWARD("filter", "FORWARD"), FILTER_OUTPUT("filter", "OUTPUT");
+
+        final String table;
+        final String chain;
+
+        Hook(String table, String chain) {
+            this.table = table;
+            this.chain = chain;
+        }
+    }
+
     /** What a table decided for the packet. */
     enum Kind { ACCEPT, DROP, REJECT, DNAT, SNAT, MASQUERADE, REDIRECT, UNKNOWN, CONTINUE }
 
@@ -87,6 +105,7 @@ final class Firewall {
 
     private static final Hit NO_TABLE = new Hit(Kind.ACCEPT, new Target.Accept(), "", "", 0, null);
     private final Map<String, Map<String, CChain>> tables = new HashMap<>();
+    private final CChain[] hooks = new CChain[Hook.values().length];
     private final Family family;
 
     Firewall(Netfilter nf, boolean fwmarkRules) {
@@ -107,6 +126,10 @@ final class Firewall {
             }
             for (Map.Entry<CRule, String> j : jumps.entrySet()) j.getKey().jump = chains.get(j.getValue());
             tables.put(t.name(), chains);
+        }
+        for (Hook k : Hook.values()) {
+            CChain c = tables.getOrDefault(k.table, Map.of()).get(k.chain);
+            hooks[k.ordinal()] = c != null && c.policy != null ? c : null;
         }
     }
 
@@ -224,10 +247,15 @@ final class Firewall {
      * without those rules does. Each rule that matches is recorded when explaining.
      */
     Hit run(String table, String chain, Packet p, String in, String out, HostModel h, Recorder rec) {
-        Map<String, CChain> t = tables.get(table);
-        if (t == null) return NO_TABLE;
-        CChain base = t.get(chain);
-        if (base == null || base.policy == null) return NO_TABLE;
+        for (Hook k : Hook.values()) if (k.table.equals(table) && k.chain.equals(chain)) return run(k, p, in, out, h, rec);
+        throw new IllegalArgumentException("no built-in chain " + chain + " in table " + table);
+    }
+
+    /** Runs one hook's built-in chain; the chains were resolved when the firewall was compiled. */
+    Hit run(Hook hook, Packet p, String in, String out, HostModel h, Recorder rec) {
+        CChain base = hooks[hook.ordinal()];
+        if (base == null) return NO_TABLE;
+        String table = hook.table;
         CChain cur = base;
         int pos = 0;
         CChain[] stackC = null;
@@ -272,7 +300,7 @@ final class Firewall {
             }
             return r.hit;
         }
-        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + chain);
+        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + hook.chain);
     }
 
     private static Hit policy(CChain base, HostModel h, Recorder rec) {
