@@ -76,12 +76,24 @@ final class Firewall {
         boolean test(Packet p, String in, String out, HostModel h);
     }
 
+    /**
+     * A compiled rule. IPv4 -s / -d are kept as primitive net/mask pairs checked inline: evaluation
+     * over thousands of hosts is bound by memory loads, not arithmetic.
+     */
     private static final class CRule {
         final Rule rule;
         final Cond[] conds;
         final boolean unknown;
         final Hit hit;
         CChain jump;
+        boolean hasSrc;
+        boolean srcNeg;
+        long srcNet;
+        long srcMask;
+        boolean hasDst;
+        boolean dstNeg;
+        long dstNet;
+        long dstMask;
 
         CRule(Rule rule, Cond[] conds, boolean unknown, Hit hit) {
             this.rule = rule;
@@ -89,7 +101,14 @@ final class Firewall {
             this.unknown = unknown;
             this.hit = hit;
         }
+
+        boolean addresses(Packet p) {
+            if (hasSrc && ((((p.src().lo() ^ srcNet) & srcMask) == 0) == srcNeg)) return false;
+            return !hasDst || ((((p.dst().lo() ^ dstNet) & dstMask) == 0) != dstNeg);
+        }
     }
+
+    private static long mask4(int len) { return len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL; }
 
     private static final class CChain {
         final String name;
@@ -159,9 +178,19 @@ final class Firewall {
         Cond[] conds = new Cond[r.matches().size()];
         boolean unsupportedMatch = false;
         int n = 0;
+        Match.Source fastSrc = null;
+        Match.Destination fastDst = null;
         for (Match m : r.matches()) {
             if (m instanceof Match.Unsupported) {
                 unsupportedMatch = true;
+                continue;
+            }
+            if (family == Family.V4 && fastSrc == null && m instanceof Match.Source s && s.prefix().family() == Family.V4) {
+                fastSrc = s;
+                continue;
+            }
+            if (family == Family.V4 && fastDst == null && m instanceof Match.Destination d && d.prefix().family() == Family.V4) {
+                fastDst = d;
                 continue;
             }
             Cond c = cond(m);
@@ -173,7 +202,20 @@ final class Firewall {
                 || (t instanceof Target.Unsupported u && harmless(u.text(), fwmarkRules));
         boolean unknown = !passes && (unsupportedMatch || t instanceof Target.Unsupported);
         Kind k = unknown ? Kind.UNKNOWN : passes ? Kind.CONTINUE : kindOf(t);
-        return new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
+        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
+        if (fastSrc != null) {
+            c.hasSrc = true;
+            c.srcNeg = fastSrc.negated();
+            c.srcNet = fastSrc.prefix().network().lo();
+            c.srcMask = mask4(fastSrc.prefix().length());
+        }
+        if (fastDst != null) {
+            c.hasDst = true;
+            c.dstNeg = fastDst.negated();
+            c.dstNet = fastDst.prefix().network().lo();
+            c.dstMask = mask4(fastDst.prefix().length());
+        }
+        return c;
     }
 
     private Cond cond(Match m) {
@@ -309,6 +351,7 @@ final class Firewall {
     }
 
     private static boolean matches(CRule r, Packet p, String in, String out, HostModel h) {
+        if (!r.addresses(p)) return false;
         for (Cond c : r.conds) if (!c.test(p, in, out, h)) return false;
         return true;
     }
