@@ -51,6 +51,9 @@ class SimulatorScenariosTest {
             row("ip_forward off", SimulatorScenariosTest::noForwarding, "iot", "192.168.1.20", "tcp/22", Verdict.ForwardingDisabled.class, "router"),
             row("interface down: no neighbour", () -> { NetFixture n = Topologies.home(); n.host("desktop").down("eth0"); return n; },
                 "laptop", "192.168.1.20", "tcp/22", Verdict.NoNeighbour.class, "laptop"),
+            row("address of a down interface is still local (weak host)", () -> { NetFixture n = Topologies.home();
+                    n.host("desktop").iface("eth9", "nowhere", "10.44.0.1/24").down("eth9"); n.host("router").route("10.44.0.1 via 192.168.1.20"); return n; },
+                "iot", "10.44.0.1", "tcp/22", Verdict.Accepted.class, "iot"),
             row("rp_filter strict drops the asymmetric request", () -> Topologies.multiHomed("1"), "client", "10.0.2.2", "tcp/22", Verdict.RpFilterDrop.class, "server"),
             row("rp_filter loose lets it in", () -> Topologies.multiHomed("2"), "client", "10.0.2.2", "tcp/22", Verdict.Accepted.class, "client"),
             row("rp_filter off lets it in", () -> Topologies.multiHomed("0"), "client", "10.0.2.2", "tcp/22", Verdict.Accepted.class, "client"),
