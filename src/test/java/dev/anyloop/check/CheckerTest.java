@@ -1,0 +1,76 @@
+package dev.anyloop.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.IntentLoader;
+import dev.anyloop.net.Ip;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Network;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The checks network.yaml implies, on the how-to network: all hold, and each breaks for the right reason. */
+class CheckerTest {
+    static final Intent HOME = load("examples/home.yaml");
+
+    static Intent load(String f) {
+        try {
+            return IntentLoader.load(Path.of(f));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyCheckOfTheHowToHolds() {
+        List<Finding> all = Checker.run(HOME, Compiler.compile(HOME));
+        assertThat(all.stream().filter(Finding::failed).map(Finding::line)).isEmpty();
+        // each technique is actually checked, not just absent from the failures
+        for (String t : List.of("expect", "T2/T4", "T3/T4", "T6", "T7", "T8")) {
+            assertThat(all).as(t).anyMatch(f -> f.technique().equals(t) && f.kind() == Finding.Kind.PASS);
+        }
+        assertThat(all).filteredOn(f -> f.kind() == Finding.Kind.NOTE).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("DNAT'ed by nat DOCKER rule 2 before INPUT runs"));
+    }
+
+    @Test
+    void theRouterRouteRemovedFailsWithTheTraceThatShowsWhy() {
+        Network n = Compiler.compile(HOME);
+        DeviceState router = n.host("router").orElseThrow();
+        Ip web = Ip.parse("10.10.10.10");
+        Network broken = n.with(router.withRoutes(router.routes().stream()
+                .filter(r -> !(r.dst().isHost() && r.dst().network().equals(web))).toList()));
+        List<Finding> failed = Checker.run(HOME, broken).stream().filter(Finding::failed).toList();
+        assertThat(failed).isNotEmpty().allMatch(f -> f.message().contains("10.10.10.10"));
+        Finding first = failed.get(0);
+        assertThat(first.line()).isEqualTo("FAIL expect line 143: laptop -> tcp 10.10.10.10:80 expected reachable, "
+                + "not reachable: NO_ROUTE at isp: route to 10.10.10.10 from 192.168.1.30 iif eth0: no route (network unreachable)");
+        // the proof: the router took its default route to the isp, which has no route
+        assertThat(first.proof().orElseThrow().render()).contains("router:").contains("0.0.0.0/0 via 198.51.100.1");
+    }
+
+    @Test
+    void aBackupThatIsNotThereFailsTheFailoverCheck() {
+        Network n = Compiler.compile(HOME);
+        DeviceState router = n.host("router").orElseThrow();
+        Ip dns = Ip.parse("10.53.0.53");
+        Network noBackupRoute = n.with(router.withRoutes(router.routes().stream()
+                .filter(r -> !(r.dst().isHost() && r.dst().network().equals(dns) && r.metric() == 2)).toList()));
+        List<Finding> failed = Checker.run(HOME, noBackupRoute).stream().filter(Finding::failed).toList();
+        assertThat(failed).isNotEmpty().allMatch(f -> f.technique().equals("T7"));
+        assertThat(failed.get(0).message()).startsWith("dns: with pi1 down (its routes withdrawn)");
+    }
+
+    @Test
+    void aSourceWithoutRouteBackFailsT8() {
+        Network n = Compiler.compile(HOME);
+        DeviceState pi2 = n.host("pi2").orElseThrow();
+        Network noWayBack = n.with(pi2.withRoutes(pi2.routes().stream().filter(r -> r.dst().length() != 0).toList()));
+        List<Finding> t8 = Checker.run(HOME, noWayBack).stream().filter(f -> f.technique().equals("T8") && f.failed()).toList();
+        assertThat(t8).singleElement().satisfies(f -> assertThat(f.message())
+                .startsWith("router -> pi2 (192.168.1.54): expected source 10.255.0.1 and a route back"));
+    }
+}
