@@ -90,7 +90,9 @@ public final class Fib {
 
     /** The route as the kernel holds it with devices that are down removed, or empty if none is left. */
     private static Optional<Route> usable(Route r, Map<String, Boolean> up) {
-        if (r.nexthops().isEmpty()) return Optional.of(r);
+        // the kernel flushes a down device's unicast routes but keeps its local ones: the address stays
+        // local (checked on 6.x: "ip link set d0 down" leaves "local 10.5.0.1 dev d0" and ping works)
+        if (r.nexthops().isEmpty() || r.type() == Route.Type.LOCAL) return Optional.of(r);
         List<NextHop> alive = r.nexthops().stream().filter(nh -> up.getOrDefault(nh.dev(), true)).toList();
         if (alive.isEmpty()) return Optional.empty();
         if (alive.size() == r.nexthops().size()) return Optional.of(r);
@@ -98,14 +100,16 @@ public final class Fib {
     }
 
     /**
-     * The local-table routes fib_add_ifaddr() installs for each address of an up device, where the
+     * The local-table routes fib_add_ifaddr() installs for each address (IPv6: of an up device), where the
      * state does not already hold them: "local ADDR" and, on lo, "local PREFIX" for a shorter prefix
      * (that is why all of 127.0.0.0/8 is local).
      */
     private static List<Route> kernelLocalRoutes(DeviceState d, Family f, Map<String, Boolean> up, Set<Prefix> have) {
         List<Route> out = new ArrayList<>();
         for (Address a : d.addresses()) {
-            if (a.address().family() != f || !up.getOrDefault(a.dev(), true)) continue;
+            if (a.address().family() != f) continue;
+            // IPv4 keeps the local route of a down device; IPv6 drops its addresses (keep_addr_on_down=0)
+            if (f == Family.V6 && !up.getOrDefault(a.dev(), true)) continue;
             Ip ip = a.address().ip();
             List<Prefix> wanted = new ArrayList<>(List.of(Prefix.host(ip)));
             boolean lo = "lo".equals(a.dev()) || d.link(a.dev()).map(l -> l.kind() == Link.Kind.LOOPBACK).orElse(false);

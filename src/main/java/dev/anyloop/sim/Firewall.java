@@ -25,6 +25,24 @@ import java.util.Set;
  * target anyloop does not model yields UNKNOWN, naming the rule.
  */
 final class Firewall {
+    /** A built-in chain of a table, in the order the kernel's hooks run them. */
+    enum Hook {
+        RAW_PREROUTING("raw", "PREROUTING"), RAW_OUTPUT("raw", "OUTPUT"),
+        MANGLE_PREROUTING("mangle", "PREROUTING"), MANGLE_INPUT("mangle", "INPUT"), MANGLE_FORWARD("mangle", "FORWARD"),
+        MANGLE_OUTPUT("mangle", "OUTPUT"), MANGLE_POSTROUTING("mangle", "POSTROUTING"),
+        NAT_PREROUTING("nat", "PREROUTING"), NAT_INPUT("nat", "INPUT"), NAT_OUTPUT("nat", "OUTPUT"),
+        NAT_POSTROUTING("nat", "POSTROUTING"),
+        FILTER_INPUT("filter", "INPUT"), FILTER_FORWARD("filter", "FORWARD"), FILTER_OUTPUT("filter", "OUTPUT");
+
+        final String table;
+        final String chain;
+
+        Hook(String table, String chain) {
+            this.table = table;
+            this.chain = chain;
+        }
+    }
+
     /** What a table decided for the packet. */
     enum Kind { ACCEPT, DROP, REJECT, DNAT, SNAT, MASQUERADE, REDIRECT, UNKNOWN, CONTINUE }
 
@@ -58,12 +76,24 @@ final class Firewall {
         boolean test(Packet p, String in, String out, HostModel h);
     }
 
+    /**
+     * A compiled rule. IPv4 -s / -d are kept as primitive net/mask pairs checked inline: evaluation
+     * over thousands of hosts is bound by memory loads, not arithmetic.
+     */
     private static final class CRule {
         final Rule rule;
         final Cond[] conds;
         final boolean unknown;
         final Hit hit;
         CChain jump;
+        boolean hasSrc;
+        boolean srcNeg;
+        long srcNet;
+        long srcMask;
+        boolean hasDst;
+        boolean dstNeg;
+        long dstNet;
+        long dstMask;
 
         CRule(Rule rule, Cond[] conds, boolean unknown, Hit hit) {
             this.rule = rule;
@@ -71,7 +101,14 @@ final class Firewall {
             this.unknown = unknown;
             this.hit = hit;
         }
+
+        boolean addresses(Packet p) {
+            if (hasSrc && ((((p.src().lo() ^ srcNet) & srcMask) == 0) == srcNeg)) return false;
+            return !hasDst || ((((p.dst().lo() ^ dstNet) & dstMask) == 0) != dstNeg);
+        }
     }
+
+    private static long mask4(int len) { return len == 0 ? 0 : (0xffffffffL << (32 - len)) & 0xffffffffL; }
 
     private static final class CChain {
         final String name;
@@ -87,6 +124,7 @@ final class Firewall {
 
     private static final Hit NO_TABLE = new Hit(Kind.ACCEPT, new Target.Accept(), "", "", 0, null);
     private final Map<String, Map<String, CChain>> tables = new HashMap<>();
+    private final CChain[] hooks = new CChain[Hook.values().length];
     private final Family family;
 
     Firewall(Netfilter nf, boolean fwmarkRules) {
@@ -107,6 +145,10 @@ final class Firewall {
             }
             for (Map.Entry<CRule, String> j : jumps.entrySet()) j.getKey().jump = chains.get(j.getValue());
             tables.put(t.name(), chains);
+        }
+        for (Hook k : Hook.values()) {
+            CChain c = tables.getOrDefault(k.table, Map.of()).get(k.chain);
+            hooks[k.ordinal()] = c != null && c.policy != null ? c : null;
         }
     }
 
@@ -136,9 +178,19 @@ final class Firewall {
         Cond[] conds = new Cond[r.matches().size()];
         boolean unsupportedMatch = false;
         int n = 0;
+        Match.Source fastSrc = null;
+        Match.Destination fastDst = null;
         for (Match m : r.matches()) {
             if (m instanceof Match.Unsupported) {
                 unsupportedMatch = true;
+                continue;
+            }
+            if (family == Family.V4 && fastSrc == null && m instanceof Match.Source s && s.prefix().family() == Family.V4) {
+                fastSrc = s;
+                continue;
+            }
+            if (family == Family.V4 && fastDst == null && m instanceof Match.Destination d && d.prefix().family() == Family.V4) {
+                fastDst = d;
                 continue;
             }
             Cond c = cond(m);
@@ -150,7 +202,20 @@ final class Firewall {
                 || (t instanceof Target.Unsupported u && harmless(u.text(), fwmarkRules));
         boolean unknown = !passes && (unsupportedMatch || t instanceof Target.Unsupported);
         Kind k = unknown ? Kind.UNKNOWN : passes ? Kind.CONTINUE : kindOf(t);
-        return new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
+        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
+        if (fastSrc != null) {
+            c.hasSrc = true;
+            c.srcNeg = fastSrc.negated();
+            c.srcNet = fastSrc.prefix().network().lo();
+            c.srcMask = mask4(fastSrc.prefix().length());
+        }
+        if (fastDst != null) {
+            c.hasDst = true;
+            c.dstNeg = fastDst.negated();
+            c.dstNet = fastDst.prefix().network().lo();
+            c.dstMask = mask4(fastDst.prefix().length());
+        }
+        return c;
     }
 
     private Cond cond(Match m) {
@@ -224,10 +289,15 @@ final class Firewall {
      * without those rules does. Each rule that matches is recorded when explaining.
      */
     Hit run(String table, String chain, Packet p, String in, String out, HostModel h, Recorder rec) {
-        Map<String, CChain> t = tables.get(table);
-        if (t == null) return NO_TABLE;
-        CChain base = t.get(chain);
-        if (base == null || base.policy == null) return NO_TABLE;
+        for (Hook k : Hook.values()) if (k.table.equals(table) && k.chain.equals(chain)) return run(k, p, in, out, h, rec);
+        throw new IllegalArgumentException("no built-in chain " + chain + " in table " + table);
+    }
+
+    /** Runs one hook's built-in chain; the chains were resolved when the firewall was compiled. */
+    Hit run(Hook hook, Packet p, String in, String out, HostModel h, Recorder rec) {
+        CChain base = hooks[hook.ordinal()];
+        if (base == null) return NO_TABLE;
+        String table = hook.table;
         CChain cur = base;
         int pos = 0;
         CChain[] stackC = null;
@@ -272,7 +342,7 @@ final class Firewall {
             }
             return r.hit;
         }
-        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + chain);
+        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + hook.chain);
     }
 
     private static Hit policy(CChain base, HostModel h, Recorder rec) {
@@ -281,6 +351,7 @@ final class Firewall {
     }
 
     private static boolean matches(CRule r, Packet p, String in, String out, HostModel h) {
+        if (!r.addresses(p)) return false;
         for (Cond c : r.conds) if (!c.test(p, in, out, h)) return false;
         return true;
     }

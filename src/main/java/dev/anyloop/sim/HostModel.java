@@ -69,11 +69,14 @@ final class HostModel {
         this.v4ByDev = new HashMap<>();
         List<Addr> v6 = new ArrayList<>();
         Set<Ip> all = new HashSet<>();
+        for (Address a : d.addresses()) {
+            // an IPv4 address on a down device is still the host's (its local route stays)
+            if (a.address().family() == Family.V4 || up(a.dev())) all.add(a.address().ip());
+        }
         for (String dev : devices) {
             if (!up(dev)) continue;
             List<Addr> mine = new ArrayList<>();
             for (Address a : d.addressesOn(dev)) {
-                all.add(a.address().ip());
                 if (a.address().family() == Family.V6) {
                     v6.add(new Addr(a, true));
                     continue;

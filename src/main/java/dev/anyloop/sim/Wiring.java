@@ -45,8 +45,8 @@ final class Wiring {
                 byPort.putIfAbsent(new Key(p.host(), p.dev()), seg);
                 boolean anyDev = h.conf(p.dev()).arpIgnore() == 0;
                 for (Address a : h.state.addresses()) {
-                    if (!h.up(a.dev())) continue;
                     boolean v4 = a.address().family() == Family.V4;
+                    if (!v4 && !h.up(a.dev())) continue; // IPv4: a down device's address is still local
                     if (a.dev().equals(p.dev()) || (v4 && anyDev)) {
                         seg.owners.computeIfAbsent(a.address().ip(), k -> new ArrayList<>(2)).add(port);
                     }

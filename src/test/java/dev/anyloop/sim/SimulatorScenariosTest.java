@@ -51,6 +51,9 @@ class SimulatorScenariosTest {
             row("ip_forward off", SimulatorScenariosTest::noForwarding, "iot", "192.168.1.20", "tcp/22", Verdict.ForwardingDisabled.class, "router"),
             row("interface down: no neighbour", () -> { NetFixture n = Topologies.home(); n.host("desktop").down("eth0"); return n; },
                 "laptop", "192.168.1.20", "tcp/22", Verdict.NoNeighbour.class, "laptop"),
+            row("address of a down interface is still local (weak host)", () -> { NetFixture n = Topologies.home();
+                    n.host("desktop").iface("eth9", "nowhere", "10.44.0.1/24").down("eth9"); n.host("router").route("10.44.0.1 via 192.168.1.20"); return n; },
+                "iot", "10.44.0.1", "tcp/22", Verdict.Accepted.class, "iot"),
             row("rp_filter strict drops the asymmetric request", () -> Topologies.multiHomed("1"), "client", "10.0.2.2", "tcp/22", Verdict.RpFilterDrop.class, "server"),
             row("rp_filter loose lets it in", () -> Topologies.multiHomed("2"), "client", "10.0.2.2", "tcp/22", Verdict.Accepted.class, "client"),
             row("rp_filter off lets it in", () -> Topologies.multiHomed("0"), "client", "10.0.2.2", "tcp/22", Verdict.Accepted.class, "client"),
@@ -85,6 +88,17 @@ class SimulatorScenariosTest {
                 "laptop", "192.168.1.20", "tcp/8080", Verdict.NoListener.class, "desktop"),
             row("blackhole route", () -> { NetFixture n = Topologies.home(); n.host("router").route("blackhole 10.1.0.0/16"); return n; },
                 "iot", "10.1.2.3", "icmp", Verdict.NoRoute.class, "router"),
+            row("DNAT to 127.0.0.1 from outside is a martian", () -> dnatToLoopback(false), "laptop", "192.168.1.1", "udp/53", Verdict.Dropped.class, "router"),
+            row("DNAT to 127.0.0.1 works with route_localnet", () -> dnatToLoopback(true), "laptop", "192.168.1.1", "udp/53", Verdict.Accepted.class, "laptop"),
+            row("REDIRECT to a local port", () -> { NetFixture n = Topologies.home(); n.host("desktop").listen("tcp 0.0.0.0:8080")
+                    .iptables("nat", "PREROUTING", "-p tcp --dport 8443 -j REDIRECT --to-ports 8080"); return n; },
+                "laptop", "10.1.1.1", "tcp/8443", Verdict.Accepted.class, "laptop"),
+            row("own address as source from outside is a martian", SimulatorScenariosTest::spoofedOwnAddress, "laptop", "10.1.1.1", "tcp/80", Verdict.Dropped.class, "desktop"),
+            row("weak host ARP: a /32 on lo answers on-link", () -> { NetFixture n = Topologies.home(); n.host("laptop").route("10.1.1.1 dev eth0"); return n; },
+                "laptop", "10.1.1.1", "tcp/80", Verdict.Accepted.class, "laptop"),
+            row("arp_ignore 1: a /32 on lo does not answer on-link", () -> { NetFixture n = Topologies.home(); n.host("laptop").route("10.1.1.1 dev eth0");
+                    n.host("desktop").sysctl("net.ipv4.conf.all.arp_ignore", "1"); return n; },
+                "laptop", "10.1.1.1", "tcp/80", Verdict.NoNeighbour.class, "laptop"),
             row("policy rule prohibit", () -> { NetFixture n = Topologies.home(); n.host("router").rule("100: from 192.168.2.0/24 to 10.1.1.1/32 prohibit"); return n; },
                 "iot", "10.1.1.1", "icmp", Verdict.NoRoute.class, "router")
         );
@@ -114,6 +128,20 @@ class SimulatorScenariosTest {
     }
 
     // ---- fixtures ------------------------------------------------------------------------------
+
+    static NetFixture dnatToLoopback(boolean localnet) {
+        NetFixture n = Topologies.home();
+        n.host("router").listen("udp 127.0.0.1:53").iptables("nat", "PREROUTING", "-i eth1 -p udp --dport 53 -j DNAT --to-destination 127.0.0.1");
+        if (localnet) n.host("router").sysctl("net.ipv4.conf.eth1.route_localnet", "1");
+        return n;
+    }
+
+    /** The laptop (wrongly) holds the desktop's address too and sends from it: the desktop drops it. */
+    static NetFixture spoofedOwnAddress() {
+        NetFixture n = Topologies.home();
+        n.host("laptop").lo("192.168.1.20/32").route("10.1.1.1 dev eth0 src 192.168.1.20");
+        return n;
+    }
 
     static NetFixture withoutRouterRoute() {
         NetFixture n = Topologies.home();
