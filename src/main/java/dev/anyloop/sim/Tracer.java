@@ -37,6 +37,7 @@ final class Tracer {
         final boolean explain;
         final List<Step> steps;
         final Conntrack ct;
+        final Neighbours neighbours;
         final boolean reply;
         final HostModel client;
         final Packet original;
@@ -45,10 +46,11 @@ final class Tracer {
         HostModel deliveredAt;
         Packet delivered;
 
-        Walk(boolean explain, Conntrack ct, Packet start, boolean reply, HostModel client, Packet original) {
+        Walk(boolean explain, Conntrack ct, Neighbours neighbours, Packet start, boolean reply, HostModel client, Packet original) {
             this.explain = explain;
             this.steps = explain ? new ArrayList<>() : List.of();
             this.ct = ct;
+            this.neighbours = neighbours;
             this.pkt = start;
             this.reply = reply;
             this.client = client;
@@ -289,15 +291,28 @@ final class Tracer {
                     + "no neighbour for " + nh)));
             return null;
         }
+        boolean known = w.neighbours.knows(h, dev, nh);
         for (Wiring.Port port : wiring.owners(h.name, dev, nh)) {
             if (port.host() == h && port.dev().equals(dev)) continue;
-            if (!port.host().up(port.dev()) || !answers(h, dev, port, nh)) continue;
+            if (!port.host().up(port.dev()) || !(known || answers(h, dev, port, nh))) continue;
+            if (!known) w.neighbours.learn(port.host(), port.dev(), arpSender(h, dev, nh, w.pkt.src()));
             if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
             return new Arrival(port.host(), port.dev());
         }
         w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour: nothing on segment " + seg.get()
                 + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev)));
         return null;
+    }
+
+    /**
+     * The sender address of the ARP request (or neighbour solicitation) {@code h} sends for {@code nh}:
+     * with arp_announce 0, arp_solicit() takes the packet's source when it is local, else
+     * inet_select_addr(dev, nh, link scope). IPv6 solicits from an address of {@code dev}; the packet's
+     * source stands for it, as only a round trip's reply (to that source) asks.
+     */
+    private static Ip arpSender(HostModel h, String dev, Ip nh, Ip src) {
+        if (!nh.isV4() || h.fib4.isLocal(src)) return src;
+        return SourceSelection.v4(h, dev, nh, SourceSelection.LINK).map(SourceSelection.Choice::ip).orElse(Ip.zero(Family.V4));
     }
 
     /**
