@@ -66,12 +66,17 @@ final class Consistency {
                     if (c.rules().isEmpty() && c.policy().map(p -> p instanceof dev.anyloop.state.Target.Accept).orElse(false) && lc.isEmpty()) continue;
                     if (lc.isEmpty()) {
                         out.add(h + f.word() + " " + t.name() + " " + c.name() + " is not live");
-                    } else if (!lc.get().rules().equals(c.rules()) || !lc.get().policy().equals(c.policy())) {
+                    } else if (!canonical(lc.get().rules()).equals(canonical(c.rules())) || !lc.get().policy().equals(c.policy())) {
                         out.add(h + f.word() + " " + t.name() + " " + c.name() + " differs: generated " + c + ", live " + lc.get());
                     }
                 }
             }
         }
+    }
+
+    /** Rules with their matches as sets: iptables prints a rule's matches in its own order. */
+    private static List<Object> canonical(List<dev.anyloop.state.Rule> rules) {
+        return rules.stream().map(r -> (Object) List.of(new java.util.HashSet<>(r.matches()), r.target(), r.comment())).toList();
     }
 
     private static boolean sameRoute(Route g, Route l) {

@@ -75,6 +75,8 @@ final class HostBuilder {
     }
 
     HostBuilder via(Prefix dst, Ip gw, String dev, int metric, Optional<Ip> src) {
+        // the kernel stores an IPv6 route added without a metric with metric 1024 (IP6_RT_PRIO_USER)
+        if (dst.family() == Family.V6 && metric == 0) metric = 1024;
         routes.add(new Route(Route.Type.UNICAST, dst, Route.TABLE_MAIN, List.of(NextHop.via(gw, dev)), metric, src,
                 Route.PROTO_ANYLOOP, Route.Scope.GLOBAL));
         return this;
@@ -82,12 +84,14 @@ final class HostBuilder {
 
     /** blackhole / unreachable / prohibit: no next hop. */
     HostBuilder special(Route.Type type, Prefix dst, int metric) {
+        if (dst.family() == Family.V6 && metric == 0) metric = 1024;
         routes.add(new Route(type, dst, Route.TABLE_MAIN, List.of(), metric, Optional.empty(), Route.PROTO_ANYLOOP, Route.Scope.GLOBAL));
         return this;
     }
 
     boolean hasRoute(Prefix dst, int metric) {
-        return routes.stream().anyMatch(r -> r.dst().equals(dst) && r.metric() == metric && r.table() == Route.TABLE_MAIN);
+        int m = dst.family() == Family.V6 && metric == 0 ? 1024 : metric;
+        return routes.stream().anyMatch(r -> r.dst().equals(dst) && r.metric() == m && r.table() == Route.TABLE_MAIN);
     }
 
     HostBuilder sysctl(String k, String v) {

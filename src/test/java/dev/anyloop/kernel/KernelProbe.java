@@ -33,6 +33,9 @@ record KernelProbe(String from, Optional<Ip> src, Ip dst, Proto proto, int port)
         }
         String fam = dst.isV4() ? "4" : "6";
         String bind = src.map(s -> ",bind=" + (s.isV4() ? s.toString() : "[" + s + "]")).orElse("");
+        if (proto == Proto.TCP && port == 53) { // DNS over TCP: dnsmasq says nothing until it is asked
+            return List.of("socat", "-T1", "-t" + WAIT, "-", "TCP" + fam + ":" + hostPort() + ",connect-timeout=" + WAIT + bind);
+        }
         if (proto == Proto.TCP) {
             return List.of("socat", "-T1", "-u", "TCP" + fam + ":" + hostPort() + ",connect-timeout=" + WAIT + bind, "STDOUT");
         }
@@ -40,6 +43,7 @@ record KernelProbe(String from, Optional<Ip> src, Ip dst, Proto proto, int port)
     }
 
     Optional<String> stdin() {
+        if (proto == Proto.TCP) return port == 53 ? Optional.of("\u0000\u0020" + DNS_QUERY) : Optional.empty(); // 2-byte length, 32
         if (proto != Proto.UDP) return Optional.empty();
         return Optional.of(port == 53 ? DNS_QUERY : "hi\n");
     }

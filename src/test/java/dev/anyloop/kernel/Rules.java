@@ -37,7 +37,7 @@ final class Rules {
         if (k < 4) return new Target.Accept();
         if (k < 7) return new Target.Drop();
         // tcp-reset needs -p tcp; these two fit any rule
-        return new Target.Reject(chance(50) ? "" : "icmp-host-prohibited");
+        return new Target.Reject(chance(50) ? "icmp-port-unreachable" : "icmp-host-prohibited");
     }
 
     /** A rule's interesting conditions, not the target. */
@@ -95,7 +95,7 @@ final class Rules {
                 new Match.DstPorts(List.of(PortRange.of(pick(List.of(22, 80, 443, 8080)))), false)));
         if (chance(60)) add(name, Rule.of(new Target.Accept(), new Match.Protocol("icmp", false), new Match.IcmpType(8, -1, false)));
         if (chance(40)) add(name, Rule.of(new Target.Accept(), new Match.Protocol("udp", false), new Match.DstPorts(List.of(PortRange.of(53)), false)));
-        if (chance(70)) add(name, Rule.of(chance(70) ? new Target.Drop() : new Target.Reject("")));
+        if (chance(70)) add(name, Rule.of(chance(70) ? new Target.Drop() : new Target.Reject("icmp-port-unreachable")));
     }
 
     /** FORWARD on a router: T3 "! -i IF -d X -j DROP", random rules, sometimes policy DROP. */
@@ -130,7 +130,7 @@ final class Rules {
             else m.add(new Match.Destination(pick(net.lanNets()), false));
             if (chance(50)) m.add(new Match.Protocol(pick(List.of("tcp", "udp", "icmp")), false));
             if (chance(30)) m.add(new Match.OutInterface("eth0", chance(30)));
-            add("OUTPUT", new Rule(m, chance(50) ? new Target.Drop() : new Target.Reject(""), Optional.empty()));
+            add("OUTPUT", new Rule(m, chance(50) ? new Target.Drop() : new Target.Reject("icmp-port-unreachable"), Optional.empty()));
         }
     }
 
@@ -154,7 +154,7 @@ final class Rules {
                 m.add(new Match.Protocol(k == 1 ? "tcp" : "udp", false));
                 if (chance(60)) m.add(new Match.DstPorts(List.of(PortRange.of(k == 1 ? pick(List.of(22, 80, 443, 8080)) : 53)), false));
             }
-            Target t = chance(50) ? new Target.Drop() : chance(50) ? new Target.Reject("") : new Target.Accept();
+            Target t = chance(50) ? new Target.Drop() : chance(50) ? new Target.Reject("icmp6-port-unreachable") : new Target.Accept();
             hb.rule(Family.V6, "filter", "INPUT", new Rule(m, t, Optional.empty()));
         }
     }
