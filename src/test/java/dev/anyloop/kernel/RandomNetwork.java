@@ -122,6 +122,10 @@ final class RandomNetwork {
         hostRoutes(coreHost);
         routerRoutes();
         for (HostBuilder rt : routers) {
+            // ICMP redirects are not modelled: one is sent before filter FORWARD runs, and the host that
+            // accepts it sends later flows directly, so a verdict would depend on earlier probes
+            rt.sysctl("net.ipv4.conf.all.send_redirects", "0");
+            for (String dev : ifaces(rt)) rt.sysctl("net.ipv4.conf." + dev + ".send_redirects", "0");
             rt.sysctl("net.ipv4.ip_forward", chance(90) ? "1" : "0");
             if (v6) rt.sysctl("net.ipv6.conf.all.forwarding", chance(90) ? "1" : "0");
         }
