@@ -2,7 +2,11 @@ package dev.anyloop.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.os.Netns;
+import dev.anyloop.state.Network;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +55,26 @@ class KernelAgreementTest {
         assertThat(s.inconsistencies()).as("live state differs from the generated one").isZero();
         assertThat(s.probes()).isGreaterThanOrEqualTo(TOTAL_PROBES);
         assertThat(s.ratio()).as(s.line("kernel agreement", "networks")).isGreaterThanOrEqualTo(0.995);
+    }
+
+    /** The bundled examples, compiled, built, snapshotted and probed: every check query, every host to every address. */
+    @Test
+    void bundledExamplesAgreeWithTheKernel() throws Exception {
+        KernelJudge judge = new KernelJudge();
+        List<KernelJudge.Result> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (String name : List.of("home", "campus")) {
+            Intent intent = IntentLoader.load(Path.of("examples", name + ".yaml"));
+            Network compiled = Compiler.compile(intent);
+            Path dir = Files.createDirectories(tmp.resolve(name));
+            KernelJudge.Result r = judge.judge("kdx" + name, compiled, dir, live -> ExampleProbes.plan(intent, compiled, live));
+            report(r);
+            results.add(r);
+        }
+        Summary s = Summary.of(results, System.nanoTime() - start);
+        System.out.println(s.line("kernel agreement on the examples", "examples"));
+        assertThat(s.inconsistencies()).as("live state differs from the compiled one").isZero();
+        assertThat(s.ratio()).as(s.line("kernel agreement on the examples", "examples")).isGreaterThanOrEqualTo(0.995);
     }
 
     static void report(KernelJudge.Result r) {
