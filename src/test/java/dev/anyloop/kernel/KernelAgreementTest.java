@@ -78,23 +78,25 @@ class KernelAgreementTest {
     }
 
     static void report(KernelJudge.Result r) {
-        System.out.printf("%s: %d/%d agree, up+snapshot %.1f s, probes %.1f s%n", r.network(), r.agreed(), r.probes(), r.upSeconds(), r.probeSeconds());
+        System.out.printf("%s: %d/%d agree (%d reachable), up+snapshot %.1f s, probes %.1f s%n", r.network(), r.agreed(), r.probes(),
+                r.reachable(), r.upSeconds(), r.probeSeconds());
         r.inconsistencies().forEach(i -> System.out.println("INCONSISTENT " + r.network() + ": " + i));
         r.disagreements().forEach(d -> System.out.println(d.render()));
     }
 
     /** Totals over several networks. */
-    record Summary(int networks, int probes, int agreed, int inconsistencies, double seconds) {
+    record Summary(int networks, int probes, int agreed, int reachable, int inconsistencies, double seconds) {
         static Summary of(List<KernelJudge.Result> rs, long nanos) {
             return new Summary(rs.size(), rs.stream().mapToInt(KernelJudge.Result::probes).sum(),
-                    rs.stream().mapToInt(KernelJudge.Result::agreed).sum(),
+                    rs.stream().mapToInt(KernelJudge.Result::agreed).sum(), rs.stream().mapToInt(KernelJudge.Result::reachable).sum(),
                     rs.stream().mapToInt(r -> r.inconsistencies().size()).sum(), nanos / 1e9);
         }
 
         double ratio() { return probes == 0 ? 0 : (double) agreed / probes; }
 
         String line(String what, String over) {
-            return String.format("%s: %d/%d = %.2f%% over %d %s in %.0f s", what, agreed, probes, 100 * ratio(), networks, over, seconds);
+            return String.format("%s: %d/%d = %.2f%% over %d %s in %.0f s (the kernel answered %d, refused or dropped %d)",
+                    what, agreed, probes, 100 * ratio(), networks, over, seconds, reachable, probes - reachable);
         }
     }
 }

@@ -48,7 +48,7 @@ final class KernelJudge {
     }
 
     /** What one network gave. */
-    record Result(String network, int probes, int agreed, List<Disagreement> disagreements, List<String> inconsistencies,
+    record Result(String network, int probes, int agreed, int reachable, List<Disagreement> disagreements, List<String> inconsistencies,
                   double upSeconds, double probeSeconds) { }
 
     /** Chooses the probes once the live network is known. */
@@ -76,7 +76,8 @@ final class KernelJudge {
                 KernelProbe.Outcome o = outcomes.get(i);
                 if (sim.reachable(p.flow()) != o.reachable()) bad.add(new Disagreement(lab, p, o.reachable(), o.detail(), sim.roundTrip(p.flow())));
             }
-            return new Result(lab, probes.size(), probes.size() - bad.size(), bad, problems, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+            int reachable = (int) outcomes.stream().filter(KernelProbe.Outcome::reachable).count();
+            return new Result(lab, probes.size(), probes.size() - bad.size(), reachable, bad, problems, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
         } finally {
             l.close();
         }
