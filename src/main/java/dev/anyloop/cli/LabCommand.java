@@ -106,6 +106,8 @@ final class LabCommand implements Runnable {
                 return Main.CHECK_FAILED;
             }
             st.namespaces().forEach((ns, pids) -> out.printf("%-30s %d processes %s%n", ns, pids.size(), pids));
+            List<Lab.Iface> failed = Lab.failed(name);
+            if (!failed.isEmpty()) out.printf("failed interfaces (lab restore brings them back): %s%n", failed);
             return Main.OK;
         }
     }

@@ -277,6 +277,9 @@ public final class Lab implements AutoCloseable {
     /** The interfaces failed and not restored yet, in the order they were failed. */
     public List<Iface> failed() { return LabFailures.recorded(runDir(plan.lab())); }
 
+    /** {@link #failed()} of a lab another process started; none when it is not up. */
+    public static List<Iface> failed(String lab) { return LabFailures.recorded(runDir(LabPlan.checkLabName(lab))); }
+
     /**
      * Makes the lab what {@code drained} describes, for a failover check: every host missing from it has
      * its interfaces taken down, and every route missing from a host is deleted, as a health check

@@ -69,6 +69,7 @@ class LabProbeCommandTest {
             Cli fail = Cli.run("lab", "fail", "--name", LAB, "pi1");
             assertThat(fail.exit()).as(fail.err()).isZero();
             assertThat(fail.out()).isEqualTo("lab rtprobe: pi1:eth0 down\n");
+            assertThat(Cli.run("lab", "status", LAB).out()).contains("failed interfaces (lab restore brings them back): [pi1:eth0]");
 
             // pi1's link is down but the router still holds "10.53.0.53 via 192.168.1.53 metric 1": Linux does not
             // withdraw a route because its gateway went silent (only a device going down flushes routes, and the
