@@ -107,6 +107,9 @@ public final class Lab implements AutoCloseable {
         phase("namespaces", t0);
         os.rootBatch(plan.createBatch()).orThrow();
         phase("links", t0);
+        // no namespace of this lab exists (up checked), so whatever a crashed run left here is stale:
+        // an old "failed" record would make probe and restore act on links this lab never lost
+        RunDirs.deleteTree(runDir(plan.lab()));
         RunDirs.create(runDir(plan.lab()));
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
         phase("configure", t0);
