@@ -10,6 +10,7 @@ import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.lab.Lab;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.RunDirs;
 import dev.anyloop.state.Network;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,8 @@ class LabProbeCommandTest {
     @Test
     void probeAgreesThenFailAndRestoreShowWhatTheKernelDoes() throws Exception {
         try {
+            // a crashed run's record: up must not inherit it (probe would skip failover and model pi1 down)
+            RunDirs.write(Path.of("/run/anyloop-lab", LAB, "failed"), "pi1:eth0\n");
             Cli up = Cli.run("lab", "up", "examples/home.yaml", "--name", LAB);
             assertThat(up.exit()).as(up.err()).isZero();
 
