@@ -21,33 +21,57 @@ import java.util.stream.Collectors;
  * the next host in preference order. Linux keeps a route whose gateway went silent, so the scenario is
  * what anyloop's health check does: the host is gone and the routes through it are withdrawn.
  */
-final class Failover {
+public final class Failover {
     private Failover() { }
+
+    /** One failover scenario: {@code service} with its host {@code down} drained, and the checks run on {@code drained}. */
+    public record Scenario(String service, String down, Network drained, List<Finding> findings) {
+        /** "dns without pi1". */
+        public String label() { return service + " without " + down; }
+    }
 
     static List<Finding> check(Intent intent, Network network, List<String> clients) {
         List<Finding> out = new ArrayList<>();
+        for (Scenario s : scenarios(intent, network, clients)) out.addAll(s.findings());
+        return out;
+    }
+
+    /** Every T7 scenario of the network: each host of each multi-host service drained in turn, clients as {@link Checker} picks them. */
+    public static List<Scenario> scenarios(Intent intent, Network network) {
+        return scenarios(intent, network, intent.hosts().keySet().stream().filter(h -> network.hosts().containsKey(h)).toList());
+    }
+
+    private static List<Scenario> scenarios(Intent intent, Network network, List<String> clients) {
+        List<Scenario> out = new ArrayList<>();
         for (ServiceDef s : intent.services().values()) {
             if (s.hosts().size() < 2) continue;
             for (String down : s.hosts()) {
                 Network drained = drain(network, s, down);
-                Simulator sim = Simulator.of(drained);
-                PortDef probe = s.ports().isEmpty() ? new PortDef(Proto.ICMP, 0) : s.ports().get(0);
-                for (String client : clients) {
-                    if (s.hosts().contains(client) || !Checker.allowed(intent, s.allow(), client)) continue;
-                    if (gatewayIs(network, client, down)) {
-                        out.add(new Finding("T7", Finding.Kind.NOTE, s.name() + ": with " + down + " down, " + client
-                                + " loses its gateway too; metric-ordered routes cannot fail over for hosts that route"
-                                + " through the service host itself", java.util.Optional.empty()));
-                        continue;
-                    }
-                    for (Ip x : s.addresses()) {
-                        if (!Checker.hasFamily(network, client, x)) continue;
-                        RoundTrip rt = sim.roundTrip(client, x, probe.proto(), probe.port());
-                        out.add(Finding.of("T7", rt.reachable(), s.name() + ": with " + down
-                                + " down (its routes withdrawn), " + rt.flow() + " expected reachable via a backup, "
-                                + Checker.outcome(rt), rt));
-                    }
-                }
+                out.add(new Scenario(s.name(), down, drained, findings(intent, network, clients, s, down, drained)));
+            }
+        }
+        return out;
+    }
+
+    private static List<Finding> findings(Intent intent, Network network, List<String> clients, ServiceDef s, String down,
+                                          Network drained) {
+        List<Finding> out = new ArrayList<>();
+        Simulator sim = Simulator.of(drained);
+        PortDef probe = s.ports().isEmpty() ? new PortDef(Proto.ICMP, 0) : s.ports().get(0);
+        for (String client : clients) {
+            if (s.hosts().contains(client) || !Checker.allowed(intent, s.allow(), client)) continue;
+            if (gatewayIs(network, client, down)) {
+                out.add(new Finding("T7", Finding.Kind.NOTE, s.name() + ": with " + down + " down, " + client
+                        + " loses its gateway too; metric-ordered routes cannot fail over for hosts that route"
+                        + " through the service host itself", java.util.Optional.empty()));
+                continue;
+            }
+            for (Ip x : s.addresses()) {
+                if (!Checker.hasFamily(network, client, x)) continue;
+                RoundTrip rt = sim.roundTrip(client, x, probe.proto(), probe.port());
+                out.add(Finding.of("T7", rt.reachable(), s.name() + ": with " + down
+                        + " down (its routes withdrawn), " + rt.flow() + " expected reachable via a backup, "
+                        + Checker.outcome(rt), rt));
             }
         }
         return out;

@@ -15,11 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anyloop lab up|down|status|exec|leftovers}: the network built for real in network namespaces (root only). */
+/** {@code anyloop lab up|down|status|exec|leftovers|probe|fail|restore}: the network built for real in network namespaces (root only). */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build network.yaml for real in network namespaces (never connected to this host's network), with real services.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
-            LabCommand.Leftovers.class})
+            LabCommand.Leftovers.class, LabProbeCommand.class, LabFailCommand.class, LabRestoreCommand.class})
 final class LabCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -106,6 +106,8 @@ final class LabCommand implements Runnable {
                 return Main.CHECK_FAILED;
             }
             st.namespaces().forEach((ns, pids) -> out.printf("%-30s %d processes %s%n", ns, pids.size(), pids));
+            List<Lab.Iface> failed = Lab.failed(name);
+            if (!failed.isEmpty()) out.printf("failed interfaces (lab restore brings them back): %s%n", failed);
             return Main.OK;
         }
     }

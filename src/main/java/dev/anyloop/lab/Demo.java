@@ -109,7 +109,7 @@ public final class Demo {
 
     private RoundTrip step(String tech, String from, Ip dst, Proto proto, int port, boolean expect, String expectHost, String why) {
         RoundTrip rt = Simulator.of(network).roundTrip(Flow.of(from, dst, proto, port));
-        ProbeResult real = lab.probe(from, probe(dst, proto, port));
+        ProbeResult real = lab.probe(from, Probe.of(dst, proto, port));
         String simBy = rt.reachable() ? rt.forward().verdict().step().host() : "";
         boolean agree = rt.reachable() == real.reachable() && (!real.reachable() || real.answeredBy().isEmpty()
                 || real.answeredBy().equals(simBy));
@@ -130,12 +130,6 @@ public final class Demo {
     }
 
     private static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
-
-    private static Probe probe(Ip dst, Proto proto, int port) {
-        if (proto == Proto.ICMP) return new Probe.Icmp(dst);
-        if (proto == Proto.TCP) return new Probe.Tcp(dst, port);
-        return port == 53 ? new Probe.Dns(dst, port) : new Probe.Udp(dst, port, "anyloop");
-    }
 
     private Ip addr(String service) {
         ServiceDef s = intent.services().get(service);
@@ -171,9 +165,8 @@ public final class Demo {
 
     /** {@code ip route VERB DST via GW dev DEV proto P metric M}, from a validated route. */
     static List<String> routeArgv(String verb, Route r) {
-        List<String> argv = new ArrayList<>(List.of("ip", "route", verb, r.dst().toString()));
-        r.nexthops().get(0).via().ifPresent(v -> argv.addAll(List.of("via", v.toString())));
-        argv.addAll(List.of("dev", r.nexthops().get(0).dev(), "proto", r.proto(), "metric", Integer.toUnsignedString(r.metric())));
+        List<String> argv = new ArrayList<>(List.of("ip"));
+        argv.addAll(LabFailures.routeWords(verb, r));
         return argv;
     }
 

@@ -11,15 +11,13 @@ import dev.anyloop.render.NftRenderer;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Network;
+import dev.anyloop.state.Route;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,8 +37,6 @@ public final class Lab implements AutoCloseable {
     private final LabPlan plan;
     private final Network network;
     private final Netns os;
-    /** namespace -> interfaces {@link #fail} took down. */
-    private final Map<String, Set<String>> failed = new LinkedHashMap<>();
 
     private Lab(LabPlan plan, Network network, Netns os) {
         this.plan = plan;
@@ -49,6 +45,37 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab up(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns()); }
+
+    /** Thrown when a lab that should be running is not (exit 2 in the CLI): its message says what to run. */
+    public static final class NotUpException extends IllegalStateException {
+        NotUpException(String message) { super(message); }
+
+        static NotUpException of(String lab) {
+            return new NotUpException("lab " + lab + " is not up (no namespace " + LabPlan.prefix(lab) + "*): 'anyloop lab up FILE --name "
+                    + lab + "' builds it");
+        }
+    }
+
+    public static Lab attach(LabPlan plan, Network n) { return attach(plan, n, new Netns()); }
+
+    /**
+     * The lab of {@code plan} that an earlier {@code lab up} (another process, usually) built, for probing
+     * and failing. Throws {@link NotUpException} when none of its namespaces exist, or when they are not
+     * exactly the plan's (built from another file, or half removed).
+     */
+    public static Lab attach(LabPlan plan, Network n, Netns os) {
+        List<String> existing = namespacesOf(os, plan.lab());
+        if (existing.isEmpty()) throw NotUpException.of(plan.lab());
+        List<String> planned = plan.namespaces().stream().map(LabPlan.Namespace::name).toList();
+        List<String> missing = planned.stream().filter(x -> !existing.contains(x)).toList();
+        List<String> extra = existing.stream().filter(x -> !planned.contains(x)).toList();
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new NotUpException("lab " + plan.lab() + " does not match this network (built from another file, or half removed):"
+                    + (missing.isEmpty() ? "" : " missing " + missing) + (extra.isEmpty() ? "" : " not in this network " + extra)
+                    + "; 'anyloop lab down " + plan.lab() + "' and 'lab up' again");
+        }
+        return new Lab(plan, n, os);
+    }
 
     /**
      * Creates and configures the lab; returns once every service is listening. Refuses to start over
@@ -80,6 +107,9 @@ public final class Lab implements AutoCloseable {
         phase("namespaces", t0);
         os.rootBatch(plan.createBatch()).orThrow();
         phase("links", t0);
+        // no namespace of this lab exists (up checked), so whatever a crashed run left here is stale:
+        // an old "failed" record would make probe and restore act on links this lab never lost
+        RunDirs.deleteTree(runDir(plan.lab()));
         RunDirs.create(runDir(plan.lab()));
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
         phase("configure", t0);
@@ -120,7 +150,13 @@ public final class Lab implements AutoCloseable {
         DeviceState d = network.host(ns.owner()).orElseThrow();
         // the sysctls ride in the same ip batch ("netns exec NS sysctl ..."): one process spawn per host, not two
         String sysctl = Netns.sysctlLine(ns.name(), LabSysctls.assignments(d, plan.interfacesIn(ns.name()))) + "\n";
-        applyIp(ns.name(), d, sysctl + plan.linkBatch(ns.name(), network));
+        String ip = IpBatchRenderer.render(d);
+        String v6 = IpBatchRenderer.renderV6Rules(d);
+        // kept for lab restore, which may run in another process; -force and tolerateExisting let a
+        // re-apply go past what is already there ("File exists")
+        LabFailures.saveBatches(runDir(plan.lab()), d.host(), ip, v6);
+        LabFailures.tolerateExisting(os.batch(ns.name(), sysctl + plan.linkBatch(ns.name(), network) + ip, true, false));
+        if (!v6.isEmpty()) LabFailures.tolerateExisting(os.batch(ns.name(), v6, true, true));
         if (backend == Backend.NFT) {
             if (!d.ipv4().isEmpty() || !d.ipv6().isEmpty()) {
                 os.exec(ns.name(), List.of("nft", "-f", "-"), Optional.of(NftRenderer.render(d)), Duration.ofSeconds(30)).orThrow();
@@ -132,23 +168,6 @@ public final class Lab implements AutoCloseable {
                 os.exec(ns.name(), List.of(tool), Optional.of(IptablesRenderer.render(d.netfilter(f))), Duration.ofSeconds(30)).orThrow();
             }
         }
-    }
-
-    /**
-     * Applies the renderer's ip batch with -force, so that re-applying after {@link #restore} goes
-     * past what is already there ("File exists"); any other error fails.
-     */
-    private void applyIp(String ns, DeviceState d, String before) {
-        tolerateExisting(os.batch(ns, before + IpBatchRenderer.render(d), true, false));
-        String v6 = IpBatchRenderer.renderV6Rules(d);
-        if (!v6.isEmpty()) tolerateExisting(os.batch(ns, v6, true, true));
-    }
-
-    private static void tolerateExisting(CommandRunner.Result r) {
-        if (r.ok()) return;
-        List<String> errors = r.err().lines().filter(l -> !l.isBlank() && !l.startsWith("Command failed")
-                && !l.contains("File exists") && !l.contains("already assigned")).toList();
-        if (!errors.isEmpty()) throw new CommandRunner.CommandFailedException(r);
     }
 
     private void awaitListening(String host, List<LabService> services) {
@@ -207,39 +226,82 @@ public final class Lab implements AutoCloseable {
         return Parallel.map(queries, THREADS, q -> probe(q.from(), q.probe()));
     }
 
-    /** Takes every interface of {@code host} down, as if it lost power; the kernel drops routes through them. */
-    public synchronized void fail(String host) {
-        String ns = plan.namespaceOf(host);
-        for (String dev : plan.interfacesIn(ns)) setLink(ns, dev, false);
+    /** A lab interface, written {@code host:dev}. */
+    public record Iface(String host, String dev) {
+        /** Parses {@code host:dev}; throws with the input and the reason. */
+        public static Iface parse(String s) {
+            int colon = s.indexOf(':');
+            if (colon <= 0 || colon == s.length() - 1 || s.indexOf(':', colon + 1) >= 0) {
+                throw new IllegalArgumentException("Invalid interface '" + s + "': expected HOST:IFACE");
+            }
+            return new Iface(s.substring(0, colon), s.substring(colon + 1));
+        }
+
+        @Override
+        public String toString() { return host + ":" + dev; }
+    }
+
+    /** Takes every interface of {@code host} down, as if it lost power; the kernel drops routes through them. Returns them. */
+    public synchronized List<Iface> fail(String host) {
+        return LabFailures.fail(os, runDir(plan.lab()), plan.lab(), host, Optional.empty());
     }
 
     /** Takes one interface down, as if its cable were pulled. */
-    public synchronized void fail(String host, String dev) {
-        String ns = plan.namespaceOf(host);
-        if (!plan.interfacesIn(ns).contains(dev)) throw new IllegalArgumentException("host " + host + " has no lab interface '" + dev + "'");
-        setLink(ns, dev, false);
+    public synchronized List<Iface> fail(String host, String dev) {
+        return LabFailures.fail(os, runDir(plan.lab()), plan.lab(), host, Optional.of(dev));
     }
+
+    /** {@code lab fail}: as {@link #fail(String, String)} in a lab another process started; every interface when {@code dev} is empty. */
+    public static List<Iface> fail(String lab, String host, Optional<String> dev) {
+        return LabFailures.fail(new Netns(), runDir(LabPlan.checkLabName(lab)), lab, host, dev);
+    }
+
+    /** What {@link #restore} brought back: the failed links, and how many hosts' addresses and routes were re-applied. */
+    public record Restored(List<Iface> up, int hosts) { }
 
     /**
-     * Brings back every failed interface, re-applies the routes the kernel removed when they went down,
-     * and flushes every host's neighbour cache: a neighbour that stopped answering sits in FAILED state
-     * and the kernel answers "no route to host" for it until the entry is re-probed.
+     * Brings back every failed interface (whichever process failed it), re-applies every host's
+     * addresses and routes as {@code lab up} did, and flushes neighbour caches.
      */
-    public synchronized void restore() {
-        if (failed.isEmpty()) return;
-        for (Map.Entry<String, Set<String>> e : failed.entrySet()) {
-            for (String dev : e.getValue()) os.batch(e.getKey(), "link set dev " + dev + " up\n", false).orThrow();
-            plan.namespaces().stream().filter(x -> x.name().equals(e.getKey()) && x.role() == LabPlan.Role.HOST)
-                    .findFirst().flatMap(x -> network.host(x.owner())).ifPresent(d -> applyIp(e.getKey(), d, ""));
-        }
-        failed.clear();
-        List<String> hosts = plan.namespaces().stream().filter(x -> x.role() == LabPlan.Role.HOST).map(LabPlan.Namespace::name).toList();
-        Parallel.each(hosts, THREADS, ns -> os.batch(ns, "neigh flush all\n", false).orThrow());
+    public synchronized Restored restore() { return restore(os, plan.lab()); }
+
+    /** {@code lab restore}: {@link #restore()} for a lab another process started. */
+    public static Restored restore(String lab) {
+        Netns os = new Netns();
+        if (namespacesOf(os, lab).isEmpty()) throw NotUpException.of(lab);
+        return restore(os, lab);
     }
 
-    private void setLink(String ns, String dev, boolean up) {
-        os.batch(ns, "link set dev " + dev + (up ? " up" : " down") + "\n", false).orThrow();
-        failed.computeIfAbsent(ns, k -> new LinkedHashSet<>()).add(dev);
+    private static Restored restore(Netns os, String lab) {
+        LabFailures.Restored r = LabFailures.restore(os, runDir(lab), lab, THREADS);
+        return new Restored(r.up(), r.hosts());
+    }
+
+    /** The interfaces failed and not restored yet, in the order they were failed. */
+    public List<Iface> failed() { return LabFailures.recorded(runDir(plan.lab())); }
+
+    /** {@link #failed()} of a lab another process started; none when it is not up. */
+    public static List<Iface> failed(String lab) { return LabFailures.recorded(runDir(LabPlan.checkLabName(lab))); }
+
+    /**
+     * Makes the lab what {@code drained} describes, for a failover check: every host missing from it has
+     * its interfaces taken down, and every route missing from a host is deleted, as a health check
+     * withdraws them. {@link #restore()} undoes it. Returns what changed, one line each.
+     */
+    public synchronized List<String> drain(Network drained) {
+        List<String> changes = new ArrayList<>();
+        for (DeviceState d : network.hosts().values()) {
+            Optional<DeviceState> after = drained.host(d.host());
+            if (after.isEmpty()) continue;
+            List<Route> gone = d.routes().stream().filter(r -> !after.get().routes().contains(r)).toList();
+            LabFailures.deleteRoutes(os, plan.namespaceOf(d.host()), gone);
+            for (Route r : gone) changes.add(d.host() + ": " + String.join(" ", LabFailures.routeWords("del", r)));
+        }
+        for (String host : network.hosts().keySet()) {
+            if (drained.hosts().containsKey(host)) continue;
+            for (Iface i : fail(host)) changes.add(i + " down");
+        }
+        return changes;
     }
 
     /** Stops every service and removes every namespace of this lab. */

@@ -1,7 +1,9 @@
 package dev.anyloop.lab;
 
 import dev.anyloop.net.Ip;
+import dev.anyloop.net.Proto;
 import dev.anyloop.os.CommandRunner;
+import dev.anyloop.sim.Flow;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +26,24 @@ public sealed interface Probe {
 
     /** Reads the finished command. */
     ProbeResult read(CommandRunner.Result r);
+
+    /**
+     * The real packet that asks what {@code f} asks: a ping; a DNS query, over UDP or TCP, for port 53
+     * (lab DNS servers are dnsmasq, which drops a datagram that is not a query and sends no banner);
+     * else a TCP connect that reads the lab socat's banner, or a UDP datagram it answers with one. The source address is the kernel's choice, as in f.
+     */
+    static Probe of(Flow f) {
+        if (f.src().isPresent()) throw new IllegalArgumentException("a lab probe cannot pin the source address: " + f);
+        return of(f.dst(), f.proto(), f.port());
+    }
+
+    /** {@link #of(Flow)} for a destination, protocol and port. */
+    static Probe of(Ip dst, Proto proto, int port) {
+        if (proto == Proto.ICMP) return new Icmp(dst);
+        if (port == 53) return new Dns(dst, port, proto == Proto.TCP);
+        if (proto == Proto.TCP) return new Tcp(dst, port);
+        return new Udp(dst, port, "anyloop");
+    }
 
     /** ICMP echo: {@code ping -c1 -W1}. */
     record Icmp(Ip address) implements Probe {
@@ -50,11 +70,20 @@ public sealed interface Probe {
         public ProbeResult read(CommandRunner.Result r) { return banner(r); }
     }
 
-    /** A DNS query for TXT {@code whoami.anyloop}: {@code dig @ADDR -p PORT ... +short +time=1 +tries=1}. */
-    record Dns(Ip address, int port) implements Probe {
+    /**
+     * A DNS query for TXT {@code whoami.anyloop}: {@code dig @ADDR -p PORT ... +short +time=1 +tries=1}, over
+     * TCP with {@code tcp} (dnsmasq sends nothing on a TCP connection until it gets a query, so a bare
+     * connect cannot tell who answers).
+     */
+    record Dns(Ip address, int port, boolean tcp) implements Probe {
+        public Dns(Ip address, int port) { this(address, port, false); }
+
         @Override
         public List<String> argv() {
-            return List.of("dig", "@" + address, "-p", Integer.toString(port), WHOAMI, "TXT", "+short", "+time=1", "+tries=1");
+            List<String> argv = new java.util.ArrayList<>(List.of("dig", "@" + address, "-p", Integer.toString(port), WHOAMI, "TXT",
+                    "+short", "+time=1", "+tries=1"));
+            if (tcp) argv.add("+tcp");
+            return argv;
         }
 
         @Override

@@ -95,6 +95,25 @@ public final class Netns {
         return r.out().lines().filter(l -> !l.isBlank()).toList();
     }
 
+    /** The interfaces in {@code ns}, lo included: {@code ip -n NS -brief link show}. */
+    public List<String> links(String ns) {
+        CommandRunner.Result r = runner.run(List.of("ip", "-n", check(ns), "-brief", "link", "show"), Optional.empty(),
+                Duration.ofSeconds(10)).orThrow();
+        return briefLinkNames(r.out());
+    }
+
+    /** The names in {@code ip -brief link} output: the first word of each line, without a veth's "@peer" suffix. */
+    public static List<String> briefLinkNames(String out) {
+        List<String> names = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            String w = line.strip().split("\\s+")[0];
+            if (w.isEmpty()) continue;
+            int at = w.indexOf('@');
+            names.add(at > 0 ? w.substring(0, at) : w);
+        }
+        return names;
+    }
+
     /**
      * Starts long-running services, each {@code (namespace, argv)}, detached ({@code setsid -f}) so they
      * outlive this JVM and are found again by namespace ({@link LabProcesses}). One {@code ip -batch}

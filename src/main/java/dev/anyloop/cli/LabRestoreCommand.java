@@ -1,0 +1,37 @@
+package dev.anyloop.cli;
+
+import dev.anyloop.lab.Lab;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lab restore [--name N]}: brings back what {@code lab fail} took down, in any process. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = "Bring every interface 'lab fail' took down back up, re-apply every host's addresses and routes as 'lab up' "
+                + "did (routes deleted by hand come back too), and flush neighbour caches.")
+final class LabRestoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--name", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
+    String name;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Lab.Restored r;
+        try {
+            r = Lab.restore(name);
+        } catch (IllegalArgumentException | Lab.NotUpException e) {
+            spec.commandLine().getErr().println("anyloop: " + e.getMessage());
+            return Main.CONFIG_ERROR;
+        }
+        for (Lab.Iface i : r.up()) out.printf("lab %s: %s up%n", name, i);
+        if (r.up().isEmpty()) out.printf("lab %s: no failed interfaces%n", name);
+        out.printf("lab %s: re-applied the addresses and routes of %d hosts, flushed their neighbour caches%n", name, r.hosts());
+        return Main.OK;
+    }
+}
