@@ -1,0 +1,63 @@
+package dev.anyloop.bench;
+
+import dev.anyloop.sim.Flow;
+import dev.anyloop.sim.ScaleNetwork;
+import dev.anyloop.sim.Simulator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Round trips per second of {@link Simulator#reachable(Flow)} (the trace-free path) on one thread, over the
+ * 1,000-host {@link ScaleNetwork} (100,000 routes, 10,000 rules) and 2^16 pre-generated queries (seed 7) that mix
+ * accepted and refused TCP, UDP and ICMP, no route and no neighbour; see {@link ScaleNetwork#queries}. The traced
+ * path ({@link Simulator#roundTrip(Flow)}) is measured beside it. Run with {@code bench/reach}; see
+ * docs/benchmarks.md.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Threads(1)
+@State(Scope.Benchmark)
+public class ReachBench {
+    static final int QUERIES = 1 << 16;
+    static final long QUERY_SEED = 7;
+
+    Simulator sim;
+    Flow[] flows;
+
+    @Setup
+    public void build() {
+        sim = Simulator.of(ScaleNetwork.network());
+        List<Flow> qs = ScaleNetwork.queries(QUERIES, QUERY_SEED);
+        flows = qs.toArray(new Flow[0]);
+    }
+
+    /** Walks the query list in order; one call is one round trip (request and, if it got in, the reply). */
+    @State(Scope.Thread)
+    public static class Cursor {
+        int next;
+    }
+
+    @Benchmark
+    public boolean reachable(Cursor c) {
+        return sim.reachable(flows[c.next++ & (QUERIES - 1)]);
+    }
+
+    @Benchmark
+    public Object roundTripTraced(Cursor c) {
+        return sim.roundTrip(flows[c.next++ & (QUERIES - 1)]);
+    }
+}
