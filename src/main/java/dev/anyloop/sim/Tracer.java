@@ -283,13 +283,13 @@ final class Tracer {
             w.end(new Verdict.Dropped(new Step.Dropped(h.name, "routed out lo but " + w.pkt.dst() + " is not local")));
             return null;
         }
-        Optional<String> seg = wiring.segmentName(h.name, dev);
+        Optional<String> seg = wiring.segmentName(h, dev);
         if (seg.isEmpty()) {
             w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, h.name + ":" + dev + " is not attached to any segment: "
                     + "no neighbour for " + nh)));
             return null;
         }
-        for (Wiring.Port port : wiring.owners(h.name, dev, nh)) {
+        for (Wiring.Port port : wiring.owners(h, dev, nh)) {
             if (port.host() == h && port.dev().equals(dev)) continue;
             if (!port.host().up(port.dev()) || !answers(h, dev, port, nh)) continue;
             if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
@@ -315,7 +315,7 @@ final class Tracer {
         Ip sip = SourceSelection.v4(sender, dev, tip, SourceSelection.LINK).map(SourceSelection.Choice::ip)
                 .orElse(Ip.zero(Family.V4));
         if (sip.isZero()) return true;
-        if (ignore == 2 && r.v4ByDev.getOrDefault(port.dev(), List.of()).stream()
+        if (ignore == 2 && r.v4On(port.dev()).stream()
                 .noneMatch(a -> a.ip().equals(tip) && Prefixes.contains(a.net(), sip))) return false;
         int rpf = r.conf(port.dev()).rpFilter();
         return RpFilter.validate(r, port.dev(), sip, tip, "", rpf) == RpFilter.OK;
