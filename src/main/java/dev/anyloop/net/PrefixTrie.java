@@ -43,6 +43,13 @@ public final class PrefixTrie<V> {
     private volatile CompactTable compact4;
     /** Lookups since the last IPv4 add; racy increments are fine, it only decides when to compress. */
     private int lookupsSinceChange;
+    /**
+     * While the table holds at most {@link #SMALL_MAX} IPv4 routes, their network, mask and id + 1, longest first: a
+     * host's local table (its addresses, 127/8) is answered from one cache line instead of a walk through up to four
+     * 1 KiB chunks. A simulated network holds thousands of such tables, so they are rarely in cache.
+     */
+    private int[] small = new int[0];
+    private static final int SMALL_MAX = 8;
 
     private StrideTable table(Family f) { return f == Family.V4 ? v4 : v6; }
 
@@ -110,6 +117,11 @@ public final class PrefixTrie<V> {
     private int lookupId(Ip ip) {
         if (!ip.isV4()) return v6.lookup(ip) - 1;
         int a = (int) ip.lo();
+        if (size4 <= SMALL_MAX) {
+            int[] sm = small;
+            for (int i = 0; i < sm.length; i += 3) if (((a ^ sm[i]) & sm[i + 1]) == 0) return sm[i + 2] - 1;
+            return NONE;
+        }
         CompactTable c = compact4;
         if (c != null) return c.lookup(a) - 1;
         if (size4 >= COMPACT_MIN_ROUTES && ++lookupsSinceChange > size4 / 4) {
@@ -153,6 +165,7 @@ public final class PrefixTrie<V> {
             size4++;
             compact4 = null;
             lookupsSinceChange = 0;
+            small = size4 <= SMALL_MAX ? smallOf(id, len, (int) p.network().lo()) : null;
         }
     }
 
@@ -170,6 +183,20 @@ public final class PrefixTrie<V> {
             }
             x = up;
         }
+    }
+
+    /** {@link #small} with route {@code id} added before the first shorter route (a new array: readers never see it half done). */
+    private int[] smallOf(int id, int len, int net) {
+        int[] old = small;
+        int[] out = new int[old.length + 3];
+        int at = 0;
+        while (at < old.length && Integer.bitCount(old[at + 1]) >= len) at += 3;
+        System.arraycopy(old, 0, out, 0, at);
+        out[at] = net;
+        out[at + 1] = len == 0 ? 0 : -1 << (32 - len);
+        out[at + 2] = id + 1;
+        System.arraycopy(old, at, out, at + 3, old.length - at);
+        return out;
     }
 
     private int length(int id) { return lengths[id] & 0xff; }

@@ -272,8 +272,10 @@ final class Tracer {
             return;
         }
         boolean tcp = p.proto() == Proto.TCP;
-        w.end(new Verdict.NoListener(new Step.Rejected(h.name, "nothing listens on " + p.proto().word() + " "
-                + Packet.hostPort(p.dst(), p.dport()) + (tcp ? ": TCP reset (connection refused)" : ": ICMP port unreachable")), tcp));
+        // the words are built only for a trace: the bulk path only asks whether the walk was accepted
+        w.end(new Verdict.NoListener(new Step.Rejected(h.name, !w.explain ? "nothing listens" : "nothing listens on "
+                + p.proto().word() + " " + Packet.hostPort(p.dst(), p.dport())
+                + (tcp ? ": TCP reset (connection refused)" : ": ICMP port unreachable")), tcp));
     }
 
     // ---- egress -------------------------------------------------------------------------------
@@ -295,8 +297,8 @@ final class Tracer {
             if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
             return new Arrival(port.host(), port.dev());
         }
-        w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour: nothing on segment " + seg.get()
-                + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev)));
+        w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, !w.explain ? "no neighbour" : "no neighbour: nothing on segment "
+                + seg.get() + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev)));
         return null;
     }
 

@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * A noise-resistant A/B of {@link Simulator#reachable(Flow)} against the pre-optimisation copy
  * ({@code dev.anyloop.bench.before}): one JVM, one thread, both simulators over the same 1,000-host network and the
- * same 2^16 queries as {@link ReachBench}, alternating in rounds after a warm-up. Each round is timed in this
- * thread's CPU time as well as wall time, so time the machine gives to other processes does not count. Prints per
- * round and the medians. {@code java -Xmx3g -cp ... dev.anyloop.bench.ReachInterleaved [ROUNDS]}.
+ * same 2^16 queries as {@link ReachBench}, alternating in rounds after a warm-up. A round runs all queries on one
+ * and then on the other (which goes first alternates), each timed in this thread's CPU time as well as wall time,
+ * so time the machine gives to other processes does not count. Prints per round and the medians.
+ * {@code java -Xmx3g -cp ... dev.anyloop.bench.ReachInterleaved [ROUNDS]}.
  */
 public final class ReachInterleaved {
     private ReachInterleaved() { }
@@ -26,7 +27,7 @@ public final class ReachInterleaved {
     }
 
     public static void main(String[] args) {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         Simulator now = Simulator.of(ScaleNetwork.network());
         dev.anyloop.bench.before.Simulator old = dev.anyloop.bench.before.Simulator.of(ScaleNetwork.network());
         List<Flow> qs = ScaleNetwork.queries(ReachBench.QUERIES, ReachBench.QUERY_SEED);
@@ -38,22 +39,30 @@ public final class ReachInterleaved {
         double[] wallNow = new double[rounds];
         double[] wallOld = new double[rounds];
         for (int round = -2; round < rounds; round++) { // two unprinted warm-up rounds
-            long w0 = System.nanoTime();
-            long c0 = mx.getCurrentThreadCpuTime();
+            boolean nowFirst = (round & 1) == 0;
+            long[] tNow = new long[2];
+            long[] tOld = new long[2];
             int okNow = 0;
-            for (Flow f : a) if (now.reachable(f)) okNow++;
-            long c1 = mx.getCurrentThreadCpuTime();
-            long w1 = System.nanoTime();
             int okOld = 0;
-            for (dev.anyloop.bench.before.Flow f : b) if (old.reachable(f)) okOld++;
-            long c2 = mx.getCurrentThreadCpuTime();
-            long w2 = System.nanoTime();
+            for (int k = 0; k < 2; k++) {
+                long w0 = System.nanoTime();
+                long c0 = mx.getCurrentThreadCpuTime();
+                if ((k == 0) == nowFirst) {
+                    for (Flow f : a) if (now.reachable(f)) okNow++;
+                    tNow[0] = mx.getCurrentThreadCpuTime() - c0;
+                    tNow[1] = System.nanoTime() - w0;
+                } else {
+                    for (dev.anyloop.bench.before.Flow f : b) if (old.reachable(f)) okOld++;
+                    tOld[0] = mx.getCurrentThreadCpuTime() - c0;
+                    tOld[1] = System.nanoTime() - w0;
+                }
+            }
             if (okNow != okOld) throw new AssertionError("reachable counts differ: " + okNow + " now, " + okOld + " before");
             if (round < 0) continue;
-            cpuNow[round] = a.length / ((c1 - c0) / 1e9);
-            cpuOld[round] = a.length / ((c2 - c1) / 1e9);
-            wallNow[round] = a.length / ((w1 - w0) / 1e9);
-            wallOld[round] = a.length / ((w2 - w1) / 1e9);
+            cpuNow[round] = a.length / (tNow[0] / 1e9);
+            cpuOld[round] = a.length / (tOld[0] / 1e9);
+            wallNow[round] = a.length / (tNow[1] / 1e9);
+            wallOld[round] = a.length / (tOld[1] / 1e9);
             System.out.printf("round %d: now %.0f/CPU-s (%.0f/s wall), before %.0f/CPU-s (%.0f/s wall), ratio %.2fx CPU%n",
                     round + 1, cpuNow[round], wallNow[round], cpuOld[round], wallOld[round], cpuNow[round] / cpuOld[round]);
         }
