@@ -23,6 +23,11 @@ public final class PrefixTrie<V> {
     private static final int NONE = -1;
     /** Below this many IPv4 routes the stride table fits in cache and compressing it buys nothing. */
     private static final int COMPACT_MIN_ROUTES = 4096;
+    /**
+     * From this many IPv4 routes the settled copy is a 64 MiB {@link Dir24Table} instead: the compressed table of such
+     * a table outgrows any cache, and then one independent read per lookup beats a chain of dependent ones.
+     */
+    static final int DIR_MIN_ROUTES = 1 << 16;
 
     private final StrideTable v4 = new StrideTable(Family.V4);
     private final StrideTable v6 = new StrideTable(Family.V6);
@@ -41,6 +46,8 @@ public final class PrefixTrie<V> {
      * {@link #lookupId}); volatile so that concurrent readers see it whole.
      */
     private volatile CompactTable compact4;
+    /** As {@link #compact4}, for tables of {@link #DIR_MIN_ROUTES} or more. */
+    private volatile Dir24Table dir4;
     /** Lookups since the last IPv4 add; racy increments are fine, it only decides when to compress. */
     private int lookupsSinceChange;
     /**
@@ -122,11 +129,18 @@ public final class PrefixTrie<V> {
             for (int i = 0; i < sm.length; i += 3) if (((a ^ sm[i]) & sm[i + 1]) == 0) return sm[i + 2] - 1;
             return NONE;
         }
+        Dir24Table d = dir4;
+        if (d != null) return d.lookup(a) - 1;
         CompactTable c = compact4;
         if (c != null) return c.lookup(a) - 1;
         if (size4 >= COMPACT_MIN_ROUTES && ++lookupsSinceChange > size4 / 4) {
             // Amortised: compressing reads every slot once (~40 per route), paid for by size/4 lookups that were
             // each slower on the stride table; a put/lookup/put pattern never gets here.
+            if (size4 >= DIR_MIN_ROUTES) {
+                d = Dir24Table.of(v4);
+                dir4 = d;
+                return d.lookup(a) - 1;
+            }
             c = CompactTable.of(v4);
             compact4 = c;
             return c.lookup(a) - 1;
@@ -164,6 +178,7 @@ public final class PrefixTrie<V> {
         if (p.family() == Family.V4) {
             size4++;
             compact4 = null;
+            dir4 = null;
             lookupsSinceChange = 0;
             small = size4 <= SMALL_MAX ? smallOf(id, len, (int) p.network().lo()) : null;
         }
@@ -197,6 +212,11 @@ public final class PrefixTrie<V> {
         out[at + 2] = id + 1;
         System.arraycopy(old, at, out, at + 3, old.length - at);
         return out;
+    }
+
+    /** Which IPv4 index answers lookups now: "small", "stride", "compact" or "dir24" (for tests). */
+    String form() {
+        return size4 <= SMALL_MAX ? "small" : dir4 != null ? "dir24" : compact4 != null ? "compact" : "stride";
     }
 
     private int length(int id) { return lengths[id] & 0xff; }
