@@ -59,8 +59,12 @@ final class HostModel {
     private final DevConf[] devConf;
     private final List<Addr>[] devV4;
     private final Ip[][] devIps;
-    /** The host's addresses as a flat array when there are few of them (a scan is cheaper than a hash). */
-    private final Ip[] addressArray;
+    /**
+     * The host's IPv4 addresses as bare numbers and its IPv6 ones as a flat array, when there are few of them: a scan
+     * of one primitive array is cheaper than hashing into a set whose entries are rarely in cache.
+     */
+    private final long[] v4Numbers;
+    private final Ip[] v6Array;
     final boolean forward6;
     final boolean ignoreEcho4;
     final boolean ignoreEcho6;
@@ -124,7 +128,9 @@ final class HostModel {
             devV4[i] = v4ByDev.getOrDefault(dev, List.of());
             devIps[i] = d.addressesOn(dev).stream().map(a -> a.address().ip()).toArray(Ip[]::new);
         }
-        this.addressArray = all.size() <= 16 ? all.toArray(new Ip[0]) : null;
+        boolean few = all.size() <= 16;
+        this.v4Numbers = few ? all.stream().filter(Ip::isV4).mapToLong(Ip::lo).toArray() : null;
+        this.v6Array = few ? all.stream().filter(ip -> !ip.isV4()).toArray(Ip[]::new) : null;
         this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
         this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
     }
@@ -176,9 +182,13 @@ final class HostModel {
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
     boolean hasAddress(Ip ip) {
-        Ip[] a = addressArray;
-        if (a == null) return addresses.contains(ip);
-        for (Ip x : a) if (x.equals(ip)) return true;
+        if (v4Numbers == null) return addresses.contains(ip);
+        if (ip.isV4()) {
+            long n = ip.lo();
+            for (long x : v4Numbers) if (x == n) return true;
+            return false;
+        }
+        for (Ip x : v6Array) if (x.equals(ip)) return true;
         return false;
     }
 
