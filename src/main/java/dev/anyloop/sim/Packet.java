@@ -40,9 +40,14 @@ public record Packet(Ip src, Ip dst, Proto proto, int sport, int dport, int icmp
 
     public Packet withCt(CtState c) { return new Packet(src, dst, proto, sport, dport, icmpType, ttl, reply, c); }
 
-    /** Same conntrack tuple: addresses, protocol and ports (TTL and state aside). */
+    /**
+     * Same conntrack tuple: addresses, protocol and ports (TTL and state aside), and for ICMP the type,
+     * which conntrack's ICMP tuple holds: a host's echo reply to its own echo request has the request's
+     * addresses and id but is its reply, not the request again.
+     */
     public boolean sameTuple(Packet o) {
-        return proto == o.proto && sport == o.sport && dport == o.dport && src.equals(o.src) && dst.equals(o.dst);
+        return proto == o.proto && sport == o.sport && dport == o.dport && src.equals(o.src) && dst.equals(o.dst)
+                && (proto != Proto.ICMP || icmpType == o.icmpType);
     }
 
     /** The tuple a reply to this packet carries. */

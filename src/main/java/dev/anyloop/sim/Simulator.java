@@ -80,13 +80,14 @@ public final class Simulator {
         int sport = f.proto() == Proto.ICMP ? ECHO_ID : CLIENT_PORT;
         int dport = f.proto() == Proto.ICMP ? ECHO_ID : f.port();
         Conntrack ct = new Conntrack();
-        Tracer.Walk fw = new Tracer.Walk(explain, ct, Packet.request(src, f.dst(), f.proto(), sport, dport), false, client, null);
+        Neighbours neighbours = new Neighbours();
+        Tracer.Walk fw = new Tracer.Walk(explain, ct, neighbours, Packet.request(src, f.dst(), f.proto(), sport, dport), false, client, null);
         tracer.run(fw, client);
         if (!(fw.verdict instanceof Verdict.Accepted)) return new Tracer.Walk[] {fw};
         // the client's socket as it sent the request: source chosen, before any NAT on the client
         Packet original = Packet.request(clientSource(fw, client, src), f.dst(), f.proto(), sport, dport);
         Packet answer = fw.delivered.answer();
-        Tracer.Walk rw = new Tracer.Walk(explain, ct, answer, true, client, original);
+        Tracer.Walk rw = new Tracer.Walk(explain, ct, neighbours, answer, true, client, original);
         tracer.run(rw, fw.deliveredAt);
         return new Tracer.Walk[] {fw, rw};
     }

@@ -37,6 +37,7 @@ final class Tracer {
         final boolean explain;
         final List<Step> steps;
         final Conntrack ct;
+        final Neighbours neighbours;
         final boolean reply;
         final HostModel client;
         final Packet original;
@@ -45,10 +46,11 @@ final class Tracer {
         HostModel deliveredAt;
         Packet delivered;
 
-        Walk(boolean explain, Conntrack ct, Packet start, boolean reply, HostModel client, Packet original) {
+        Walk(boolean explain, Conntrack ct, Neighbours neighbours, Packet start, boolean reply, HostModel client, Packet original) {
             this.explain = explain;
             this.steps = explain ? new ArrayList<>() : List.of();
             this.ct = ct;
+            this.neighbours = neighbours;
             this.pkt = start;
             this.reply = reply;
             this.client = client;
@@ -291,15 +293,41 @@ final class Tracer {
                     + "no neighbour for " + nh)));
             return null;
         }
+        boolean known = w.neighbours.knows(h, dev, nh);
         for (Wiring.Port port : wiring.owners(h, dev, nh)) {
             if (port.host() == h && port.dev().equals(dev)) continue;
-            if (!port.host().up(port.dev()) || !answers(h, dev, port, nh)) continue;
+            if (!port.host().up(port.dev()) || !(known || answers(h, dev, port, nh, w.pkt.src()))) continue;
+            if (!known) w.neighbours.learn(port.host(), port.dev(), arpSender(h, dev, nh, w.pkt.src()));
             if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
             return new Arrival(port.host(), port.dev());
         }
-        w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, !w.explain ? "no neighbour" : "no neighbour: nothing on segment "
-                + seg.get() + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev)));
+        if (!w.explain) { // the bulk path only asks whether the walk was accepted: no words
+            w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour")));
+            return null;
+        }
+        String why = "";
+        for (Wiring.Port port : wiring.owners(h, dev, nh)) {
+            if (port.host() != h && port.host().up(port.dev()) && nh.isV4()) {
+                // arp_process() routes the request as input: the sender address must pass fib_validate_source()
+                why = " (" + port.host().name + " holds it but refuses the request from " + arpSender(h, dev, nh, w.pkt.src())
+                        + ": its source check (rp_filter, or an address of its own) fails, or arp_ignore)";
+                break;
+            }
+        }
+        w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour: nothing on segment " + seg.get()
+                + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev + why)));
         return null;
+    }
+
+    /**
+     * The sender address of the ARP request (or neighbour solicitation) {@code h} sends for {@code nh}:
+     * with arp_announce 0, arp_solicit() takes the packet's source when it is local, else
+     * inet_select_addr(dev, nh, link scope). IPv6 solicits from an address of {@code dev}; the packet's
+     * source stands for it, as only a round trip's reply (to that source) asks.
+     */
+    private static Ip arpSender(HostModel h, String dev, Ip nh, Ip src) {
+        if (!nh.isV4() || h.fib4.isLocal(src)) return src;
+        return SourceSelection.v4(h, dev, nh, SourceSelection.LINK).map(SourceSelection.Choice::ip).orElse(Ip.zero(Family.V4));
     }
 
     /**
@@ -307,15 +335,14 @@ final class Tracer {
      * answers only for a local address whose source check passes; arp_ignore 1 wants the address on
      * the receiving interface, 2 also the sender inside its subnet. IPv6: the target on that interface.
      */
-    private boolean answers(HostModel sender, String dev, Wiring.Port port, Ip tip) {
+    private boolean answers(HostModel sender, String dev, Wiring.Port port, Ip tip, Ip src) {
         HostModel r = port.host();
         if (!tip.isV4()) return r.hasAddressOn(port.dev(), tip);
         if (tip.isLoopback()) return false;
         int ignore = r.conf(port.dev()).arpIgnore();
         if (ignore >= 1 && !r.hasAddressOn(port.dev(), tip)) return false;
         if (!r.fib4.isLocal(tip)) return false;
-        Ip sip = SourceSelection.v4(sender, dev, tip, SourceSelection.LINK).map(SourceSelection.Choice::ip)
-                .orElse(Ip.zero(Family.V4));
+        Ip sip = arpSender(sender, dev, tip, src);
         if (sip.isZero()) return true;
         if (ignore == 2 && r.v4On(port.dev()).stream()
                 .noneMatch(a -> a.ip().equals(tip) && Prefixes.contains(a.net(), sip))) return false;
