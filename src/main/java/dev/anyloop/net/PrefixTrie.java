@@ -13,8 +13,9 @@ import java.util.function.Function;
  *
  * <p>Lookups are a few array reads and stay correct under any mix of puts and lookups; there is no build or freeze
  * step to call. Once an IPv4 table of 4096 or more routes has served a quarter of its size in lookups without a new
- * route, it compresses itself into a {@link CompactTable} (about a tenth of the memory, mostly cache resident), and
- * the next new route drops that copy again. Each route also remembers the next less specific route holding it, the chain
+ * route, it compresses itself into a {@link CompactTable} (about a tenth of the memory, mostly cache resident), or
+ * from 65,536 routes expands into a 64 MiB {@link Dir24Table} (one independent read per lookup); the next new route
+ * drops that copy again. An IPv4 table of at most 8 routes is a scan of one packed array. Each route also remembers the next less specific route holding it, the chain
  * the kernel walks when it backtracks past a route whose nexthops are dead (fib_table_lookup), so {@link #matches}
  * costs one step per match. Built once, then read: it is not thread-safe while being written; once writes have
  * stopped, any number of threads may look up at once.
