@@ -138,11 +138,11 @@ final class RandomNetwork {
         for (HostBuilder rt : routers) {
             if (chance(50)) dnat(rt);
             if (chance(35)) snat(rt);
-            if (chance(70)) new Rules(r, this, rt).forward();
+            if (chance(55)) new Rules(r, this, rt).forward();
             if (chance(30)) new Rules(r, this, rt).input();
         }
         for (HostBuilder hb : hosts) {
-            if (chance(55)) new Rules(r, this, hb).input();
+            if (chance(40)) new Rules(r, this, hb).input();
             if (chance(15)) new Rules(r, this, hb).output();
             if (v6 && chance(30)) new Rules(r, this, hb).input6();
         }

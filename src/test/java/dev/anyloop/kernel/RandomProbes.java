@@ -64,7 +64,7 @@ final class RandomProbes {
             if (p == Proto.TCP && x > 0) open.add(x);
             if (p == Proto.UDP && x == -53) open.add(53);
         }
-        if (!open.isEmpty() && r.nextInt(100) < 75) return open.get(r.nextInt(open.size()));
+        if (!open.isEmpty() && r.nextInt(100) < 85) return open.get(r.nextInt(open.size()));
         if (p == Proto.UDP) return r.nextBoolean() ? 53 : 7;
         int[] usual = {22, 80, 443, 8080, 2222};
         return usual[r.nextInt(usual.length)];
