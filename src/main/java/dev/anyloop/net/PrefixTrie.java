@@ -13,8 +13,9 @@ import java.util.function.Function;
  *
  * <p>Lookups are a few array reads and stay correct under any mix of puts and lookups; there is no build or freeze
  * step to call. Once an IPv4 table of 4096 or more routes has served a quarter of its size in lookups without a new
- * route, it compresses itself into a {@link CompactTable} (about a tenth of the memory, mostly cache resident), and
- * the next new route drops that copy again. Each route also remembers the next less specific route holding it, the chain
+ * route, it compresses itself into a {@link CompactTable} (about a tenth of the memory, mostly cache resident), or
+ * from 65,536 routes expands into a 64 MiB {@link Dir24Table} (one independent read per lookup); the next new route
+ * drops that copy again. An IPv4 table of at most 8 routes is a scan of one packed array. Each route also remembers the next less specific route holding it, the chain
  * the kernel walks when it backtracks past a route whose nexthops are dead (fib_table_lookup), so {@link #matches}
  * costs one step per match. Built once, then read: it is not thread-safe while being written; once writes have
  * stopped, any number of threads may look up at once.
@@ -23,6 +24,11 @@ public final class PrefixTrie<V> {
     private static final int NONE = -1;
     /** Below this many IPv4 routes the stride table fits in cache and compressing it buys nothing. */
     private static final int COMPACT_MIN_ROUTES = 4096;
+    /**
+     * From this many IPv4 routes the settled copy is a 64 MiB {@link Dir24Table} instead: the compressed table of such
+     * a table outgrows any cache, and then one independent read per lookup beats a chain of dependent ones.
+     */
+    static final int DIR_MIN_ROUTES = 1 << 16;
 
     private final StrideTable v4 = new StrideTable(Family.V4);
     private final StrideTable v6 = new StrideTable(Family.V6);
@@ -41,8 +47,17 @@ public final class PrefixTrie<V> {
      * {@link #lookupId}); volatile so that concurrent readers see it whole.
      */
     private volatile CompactTable compact4;
+    /** As {@link #compact4}, for tables of {@link #DIR_MIN_ROUTES} or more. */
+    private volatile Dir24Table dir4;
     /** Lookups since the last IPv4 add; racy increments are fine, it only decides when to compress. */
     private int lookupsSinceChange;
+    /**
+     * While the table holds at most {@link #SMALL_MAX} IPv4 routes, their network, mask and id + 1, longest first: a
+     * host's local table (its addresses, 127/8) is answered from one cache line instead of a walk through up to four
+     * 1 KiB chunks. A simulated network holds thousands of such tables, so they are rarely in cache.
+     */
+    private int[] small = new int[0];
+    private static final int SMALL_MAX = 8;
 
     private StrideTable table(Family f) { return f == Family.V4 ? v4 : v6; }
 
@@ -110,11 +125,23 @@ public final class PrefixTrie<V> {
     private int lookupId(Ip ip) {
         if (!ip.isV4()) return v6.lookup(ip) - 1;
         int a = (int) ip.lo();
+        if (size4 <= SMALL_MAX) {
+            int[] sm = small;
+            for (int i = 0; i < sm.length; i += 3) if (((a ^ sm[i]) & sm[i + 1]) == 0) return sm[i + 2] - 1;
+            return NONE;
+        }
+        Dir24Table d = dir4;
+        if (d != null) return d.lookup(a) - 1;
         CompactTable c = compact4;
         if (c != null) return c.lookup(a) - 1;
         if (size4 >= COMPACT_MIN_ROUTES && ++lookupsSinceChange > size4 / 4) {
             // Amortised: compressing reads every slot once (~40 per route), paid for by size/4 lookups that were
             // each slower on the stride table; a put/lookup/put pattern never gets here.
+            if (size4 >= DIR_MIN_ROUTES) {
+                d = Dir24Table.of(v4);
+                dir4 = d;
+                return d.lookup(a) - 1;
+            }
             c = CompactTable.of(v4);
             compact4 = c;
             return c.lookup(a) - 1;
@@ -152,7 +179,9 @@ public final class PrefixTrie<V> {
         if (p.family() == Family.V4) {
             size4++;
             compact4 = null;
+            dir4 = null;
             lookupsSinceChange = 0;
+            small = size4 <= SMALL_MAX ? smallOf(id, len, (int) p.network().lo()) : null;
         }
     }
 
@@ -170,6 +199,25 @@ public final class PrefixTrie<V> {
             }
             x = up;
         }
+    }
+
+    /** {@link #small} with route {@code id} added before the first shorter route (a new array: readers never see it half done). */
+    private int[] smallOf(int id, int len, int net) {
+        int[] old = small;
+        int[] out = new int[old.length + 3];
+        int at = 0;
+        while (at < old.length && Integer.bitCount(old[at + 1]) >= len) at += 3;
+        System.arraycopy(old, 0, out, 0, at);
+        out[at] = net;
+        out[at + 1] = len == 0 ? 0 : -1 << (32 - len);
+        out[at + 2] = id + 1;
+        System.arraycopy(old, at, out, at + 3, old.length - at);
+        return out;
+    }
+
+    /** Which IPv4 index answers lookups now: "small", "stride", "compact" or "dir24" (for tests). */
+    String form() {
+        return size4 <= SMALL_MAX ? "small" : dir4 != null ? "dir24" : compact4 != null ? "compact" : "stride";
     }
 
     private int length(int id) { return lengths[id] & 0xff; }

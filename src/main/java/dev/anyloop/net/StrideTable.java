@@ -53,6 +53,9 @@ final class StrideTable {
         }
     }
 
+    /** The raw slots, for {@link Dir24Table}, which reads the last level in place; callers must not write them. */
+    int[] slots() { return slots; }
+
     /** The raw slot {@code s} of chunk {@code chunk}, for {@link CompactTable}. */
     int slot(int chunk, int s) { return slots[(chunk << STRIDE) | s]; }
 

@@ -29,20 +29,53 @@ public final class Fib {
     private final Family family;
     private final PolicyRule[] rules;
     private final List<Optional<PolicyRule>> ruleOpts;
-    private final Map<Integer, PrefixTrie<Entry>> tables;
+    /** Per rule, resolved once: its table (null if it has none or is not a lookup), and whether it always selects. */
+    private final PrefixTrie<Entry>[] ruleTables;
+    private final byte[] selector;
+    /** The local table, or null: isLocal and addrType ask it for every ARP request and -m addrtype. */
+    private final PrefixTrie<Entry> local;
     private final List<Route> routes;
     private final boolean customRules;
     private final boolean customLocalRoutes;
 
-    /** The routes of one prefix in one table, best first, with the Optional the result hands out. */
-    private record Entry(List<Route> routes, Optional<Route> best) { }
+    private static final byte ALWAYS = 0;
+    private static final byte NEVER = 1;
+    private static final byte CHECK = 2;
 
+    /**
+     * The routes of one prefix in one table, best first, with the Optional the result hands out, and per policy
+     * rule the result it answers with, made on first use: a lookup then allocates nothing.
+     */
+    private static final class Entry {
+        final List<Route> routes;
+        final Optional<Route> best;
+        final Route.Type type;
+        final FibResult[] results;
+
+        Entry(List<Route> routes, int ruleCount) {
+            this.routes = routes;
+            this.best = Optional.of(routes.get(0));
+            this.type = routes.get(0).type();
+            this.results = new FibResult[ruleCount];
+        }
+    }
+
+    @SuppressWarnings("unchecked")
     private Fib(Family family, List<PolicyRule> rules, Map<Integer, PrefixTrie<Entry>> tables, List<Route> routes,
                 boolean customRules) {
         this.family = family;
         this.rules = rules.toArray(new PolicyRule[0]);
         this.ruleOpts = rules.stream().map(Optional::of).toList();
-        this.tables = tables;
+        this.ruleTables = new PrefixTrie[this.rules.length];
+        this.selector = new byte[this.rules.length];
+        for (int i = 0; i < this.rules.length; i++) {
+            PolicyRule r = this.rules[i];
+            if (r.action() == PolicyRule.Action.LOOKUP) ruleTables[i] = tables.get(r.table());
+            boolean none = r.from().isEmpty() && r.to().isEmpty() && r.iif().isEmpty() && r.oif().isEmpty()
+                    && r.fwmark().isEmpty();
+            selector[i] = !none ? CHECK : r.not() ? NEVER : ALWAYS;
+        }
+        this.local = tables.get(Route.TABLE_LOCAL);
         this.routes = routes;
         this.customRules = customRules;
         this.customLocalRoutes = routes.stream().anyMatch(r -> r.type() == Route.Type.LOCAL && !"kernel".equals(r.proto()));
@@ -66,6 +99,7 @@ public final class Fib {
         if (rules.isEmpty()) rules.addAll(PolicyRule.defaults(f));
         rules.sort(Comparator.comparingInt(PolicyRule::priority)); // stable: equal priorities keep their order
 
+        int ruleCount = rules.size();
         Map<Integer, List<Route>> byTable = new HashMap<>();
         for (Route r : usable) byTable.computeIfAbsent(r.table(), t -> new ArrayList<>()).add(r);
         Map<Integer, PrefixTrie<Entry>> tables = new HashMap<>();
@@ -77,7 +111,7 @@ public final class Fib {
                 List<Route> rs = new ArrayList<>(e.getValue());
                 // equal prefix: the kernel keeps aliases ordered by priority (metric), lowest first
                 rs.sort(Comparator.comparingLong(r -> Integer.toUnsignedLong(r.metric())));
-                trie.put(e.getKey(), new Entry(List.copyOf(rs), Optional.of(rs.get(0))));
+                trie.put(e.getKey(), new Entry(List.copyOf(rs), ruleCount));
             }
             tables.put(t.getKey(), trie);
         }
@@ -145,27 +179,31 @@ public final class Fib {
      */
     public FibResult lookup(Ip dst, Ip src, String iif) {
         for (int i = 0; i < rules.length; i++) {
+            byte sel = selector[i];
+            if (sel == NEVER) continue;
             PolicyRule r = rules[i];
-            if (!selects(r, dst, src, iif)) continue;
+            if (sel == CHECK && !selects(r, dst, src, iif)) continue;
             if (r.action() != PolicyRule.Action.LOOKUP) {
                 Route.Type t = r.action() == PolicyRule.Action.BLACKHOLE ? Route.Type.BLACKHOLE
                         : r.action() == PolicyRule.Action.PROHIBIT ? Route.Type.PROHIBIT : Route.Type.UNREACHABLE;
                 return new FibResult(t, Optional.empty(), r.table(), ruleOpts.get(i), List.of());
             }
-            Optional<Entry> e = tableLookup(r.table(), dst);
-            if (e.isEmpty()) continue;
-            Route best = e.get().best().get();
-            if (best.type() == Route.Type.THROW) continue; // fib_table_lookup returns -EAGAIN: next rule
-            return new FibResult(best.type(), e.get().best(), r.table(), ruleOpts.get(i), e.get().routes());
+            PrefixTrie<Entry> table = ruleTables[i];
+            Entry e = table == null ? null : table.lookupOrDefault(dst, null);
+            if (e == null) continue;
+            if (e.type == Route.Type.THROW) continue; // fib_table_lookup returns -EAGAIN: next rule
+            FibResult res = e.results[i];
+            if (res == null) {
+                // racy but safe: FibResult is immutable, and two threads would store equal results
+                res = new FibResult(e.type, e.best, r.table(), ruleOpts.get(i), e.routes);
+                e.results[i] = res;
+            }
+            return res;
         }
         return FibResult.NONE;
     }
 
-    private Optional<Entry> tableLookup(int table, Ip dst) {
-        PrefixTrie<Entry> t = tables.get(table);
-        if (t == null) return Optional.empty();
-        return t.longestMatch(dst).map(Map.Entry::getValue);
-    }
+    private Entry localLookup(Ip ip) { return local == null ? null : local.lookupOrDefault(ip, null); }
 
     private static boolean selects(PolicyRule r, Ip dst, Ip src, String iif) {
         boolean m = (r.from().isEmpty() || Prefixes.contains(r.from().get(), src))
@@ -180,13 +218,13 @@ public final class Fib {
     public Route.Type addrType(Ip ip) {
         if (ip.isMulticast()) return Route.Type.MULTICAST;
         if (family == Family.V4 && (ip.isZero() || ip.lo() == 0xffffffffL)) return Route.Type.BROADCAST;
-        Optional<Entry> e = tableLookup(Route.TABLE_LOCAL, ip);
-        return e.isPresent() ? e.get().best().get().type() : Route.Type.UNICAST;
+        Entry e = localLookup(ip);
+        return e != null ? e.type : Route.Type.UNICAST;
     }
 
     /** True when {@code ip} is an address of this host (a local route in the local table). */
     public boolean isLocal(Ip ip) {
-        Optional<Entry> e = tableLookup(Route.TABLE_LOCAL, ip);
-        return e.isPresent() && e.get().best().get().type() == Route.Type.LOCAL;
+        Entry e = localLookup(ip);
+        return e != null && e.type == Route.Type.LOCAL;
     }
 }

@@ -49,6 +49,22 @@ final class HostModel {
     private final Set<Ip> addresses;
     private final Map<String, DevConf> conf;
     private final Listener[] listeners;
+    /*
+     * The per-packet path asks about a device by name several times per hop. A host has a handful of devices, so a
+     * scan of their names (identity first: names mostly come from the same state objects) beats hashing; these
+     * arrays are indexed like devNames and hold what the maps above hold.
+     */
+    private final String[] devNames;
+    private final boolean[] devUp;
+    private final DevConf[] devConf;
+    private final List<Addr>[] devV4;
+    private final Ip[][] devIps;
+    /**
+     * The host's IPv4 addresses as bare numbers and its IPv6 ones as a flat array, when there are few of them: a scan
+     * of one primitive array is cheaper than hashing into a set whose entries are rarely in cache.
+     */
+    private final long[] v4Numbers;
+    private final Ip[] v6Array;
     final boolean forward6;
     final boolean ignoreEcho4;
     final boolean ignoreEcho6;
@@ -97,6 +113,24 @@ final class HostModel {
         this.ignoreEcho4 = s.ignoresEcho();
         this.ignoreEcho6 = "1".equals(s.get("net.ipv6.icmp.echo_ignore_all").orElse("0").trim());
         this.listeners = d.listeners().toArray(new Listener[0]);
+        this.devNames = devices.toArray(new String[0]);
+        int nd = devNames.length;
+        this.devUp = new boolean[nd];
+        this.devConf = new DevConf[nd];
+        @SuppressWarnings("unchecked")
+        List<Addr>[] v4 = new List[nd];
+        this.devV4 = v4;
+        this.devIps = new Ip[nd][];
+        for (int i = 0; i < nd; i++) {
+            String dev = devNames[i];
+            devUp[i] = up.getOrDefault(dev, true);
+            devConf[i] = conf.get(dev);
+            devV4[i] = v4ByDev.getOrDefault(dev, List.of());
+            devIps[i] = d.addressesOn(dev).stream().map(a -> a.address().ip()).toArray(Ip[]::new);
+        }
+        boolean few = all.size() <= 16;
+        this.v4Numbers = few ? all.stream().filter(Ip::isV4).mapToLong(Ip::lo).toArray() : null;
+        this.v6Array = few ? all.stream().filter(ip -> !ip.isV4()).toArray(Ip[]::new) : null;
         this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
         this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
     }
@@ -117,23 +151,52 @@ final class HostModel {
         }
     }
 
-    DevConf conf(String dev) {
-        DevConf c = conf.get(dev);
-        return c != null ? c : devConf(state.sysctls(), dev);
+    /** The index of {@code dev} in {@link #devices}, or -1. */
+    int devIndex(String dev) {
+        String[] names = devNames;
+        for (int i = 0; i < names.length; i++) if (names[i] == dev) return i;
+        for (int i = 0; i < names.length; i++) if (names[i].equals(dev)) return i;
+        return -1;
     }
 
-    boolean up(String dev) { return up.getOrDefault(dev, true); }
+    DevConf conf(String dev) {
+        int i = devIndex(dev);
+        return i >= 0 ? devConf[i] : devConf(state.sysctls(), dev);
+    }
+
+    boolean up(String dev) {
+        if (devUp == null) return up.getOrDefault(dev, true); // while the constructor fills the arrays
+        int i = devIndex(dev);
+        return i < 0 || devUp[i];
+    }
+
+    /** The IPv4 addresses of an up device in kernel order, as {@link #v4ByDev} holds them; empty for others. */
+    List<Addr> v4On(String dev) {
+        int i = devIndex(dev);
+        return i >= 0 ? devV4[i] : v4ByDev.getOrDefault(dev, List.of());
+    }
 
     Fib fib(Family f) { return f == Family.V4 ? fib4 : fib6; }
 
     Firewall fw(Family f) { return f == Family.V4 ? fw4 : fw6; }
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
-    boolean hasAddress(Ip ip) { return addresses.contains(ip); }
+    boolean hasAddress(Ip ip) {
+        if (v4Numbers == null) return addresses.contains(ip);
+        if (ip.isV4()) {
+            long n = ip.lo();
+            for (long x : v4Numbers) if (x == n) return true;
+            return false;
+        }
+        for (Ip x : v6Array) if (x.equals(ip)) return true;
+        return false;
+    }
 
     /** True when {@code ip} is configured on {@code dev} itself. */
     boolean hasAddressOn(String dev, Ip ip) {
-        for (Address a : state.addressesOn(dev)) if (a.address().ip().equals(ip)) return true;
+        int i = devIndex(dev);
+        if (i < 0) return false; // every device holding an address is in devices
+        for (Ip x : devIps[i]) if (x.equals(ip)) return true;
         return false;
     }
 

@@ -43,7 +43,7 @@ final class Nat {
     private static Optional<Ip> redirectAddress(HostModel h, Family f, String in) {
         if (in.isEmpty()) return Optional.of(f == Family.V4 ? Ip.parse("127.0.0.1") : Ip.parse("::1"));
         if (f == Family.V4) {
-            List<HostModel.Addr> as = h.v4ByDev.getOrDefault(in, List.of());
+            List<HostModel.Addr> as = h.v4On(in);
             return as.isEmpty() ? Optional.empty() : Optional.of(as.get(0).ip());
         }
         for (Address a : h.state.addressesOn(in)) if (a.address().family() == f) return Optional.of(a.address().ip());

@@ -31,7 +31,7 @@ final class RpFilter {
         if (!r.found() || isError(r.type())) return rpf != 0 ? EXDEV : OK; // last_resort
         if (r.type() != Route.Type.UNICAST) return EINVAL;
         for (NextHop nh : r.route().get().nexthops()) if (nh.dev().equals(dev)) return OK;
-        if (h.v4ByDev.getOrDefault(dev, List.of()).isEmpty()) return rpf != 0 ? EXDEV : OK; // no_addr: last_resort
+        if (h.v4On(dev).isEmpty()) return rpf != 0 ? EXDEV : OK; // no_addr: last_resort
         return rpf == 1 ? EXDEV : OK;
     }
 

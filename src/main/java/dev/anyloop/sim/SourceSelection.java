@@ -51,7 +51,7 @@ final class SourceSelection {
     static Optional<Choice> v4(HostModel h, String dev, Ip dst, int scope) {
         int localnet = h.conf(dev).routeLocalnet() ? LINK : HOST;
         Ip first = null;
-        for (HostModel.Addr a : h.v4ByDev.getOrDefault(dev, List.of())) {
+        for (HostModel.Addr a : h.v4On(dev)) {
             if (!a.primary()) continue;
             if (Math.min(scope(a.address().scope()), localnet) > scope) continue;
             if (!dst.isZero() && Prefixes.contains(a.net(), dst)) return Optional.of(new Choice(a.ip(), Why.SUBNET, dev, dst));
@@ -59,7 +59,7 @@ final class SourceSelection {
         }
         if (first != null) return Optional.of(new Choice(first, Why.FIRST, dev, dst));
         for (String d : h.devices) {
-            for (HostModel.Addr a : h.v4ByDev.getOrDefault(d, List.of())) {
+            for (HostModel.Addr a : h.v4On(d)) {
                 int s = scope(a.address().scope());
                 if (a.primary() && s != LINK && s <= scope) {
                     return Optional.of(new Choice(a.ip(), Why.FALLBACK, dev, dst, d));

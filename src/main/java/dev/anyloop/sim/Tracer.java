@@ -274,8 +274,10 @@ final class Tracer {
             return;
         }
         boolean tcp = p.proto() == Proto.TCP;
-        w.end(new Verdict.NoListener(new Step.Rejected(h.name, "nothing listens on " + p.proto().word() + " "
-                + Packet.hostPort(p.dst(), p.dport()) + (tcp ? ": TCP reset (connection refused)" : ": ICMP port unreachable")), tcp));
+        // the words are built only for a trace: the bulk path only asks whether the walk was accepted
+        w.end(new Verdict.NoListener(new Step.Rejected(h.name, !w.explain ? "nothing listens" : "nothing listens on "
+                + p.proto().word() + " " + Packet.hostPort(p.dst(), p.dport())
+                + (tcp ? ": TCP reset (connection refused)" : ": ICMP port unreachable")), tcp));
     }
 
     // ---- egress -------------------------------------------------------------------------------
@@ -285,22 +287,26 @@ final class Tracer {
             w.end(new Verdict.Dropped(new Step.Dropped(h.name, "routed out lo but " + w.pkt.dst() + " is not local")));
             return null;
         }
-        Optional<String> seg = wiring.segmentName(h.name, dev);
+        Optional<String> seg = wiring.segmentName(h, dev);
         if (seg.isEmpty()) {
             w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, h.name + ":" + dev + " is not attached to any segment: "
                     + "no neighbour for " + nh)));
             return null;
         }
         boolean known = w.neighbours.knows(h, dev, nh);
-        for (Wiring.Port port : wiring.owners(h.name, dev, nh)) {
+        for (Wiring.Port port : wiring.owners(h, dev, nh)) {
             if (port.host() == h && port.dev().equals(dev)) continue;
             if (!port.host().up(port.dev()) || !(known || answers(h, dev, port, nh, w.pkt.src()))) continue;
             if (!known) w.neighbours.learn(port.host(), port.dev(), arpSender(h, dev, nh, w.pkt.src()));
             if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
             return new Arrival(port.host(), port.dev());
         }
+        if (!w.explain) { // the bulk path only asks whether the walk was accepted: no words
+            w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour")));
+            return null;
+        }
         String why = "";
-        for (Wiring.Port port : wiring.owners(h.name, dev, nh)) {
+        for (Wiring.Port port : wiring.owners(h, dev, nh)) {
             if (port.host() != h && port.host().up(port.dev()) && nh.isV4()) {
                 // arp_process() routes the request as input: the sender address must pass fib_validate_source()
                 why = " (" + port.host().name + " holds it but refuses the request from " + arpSender(h, dev, nh, w.pkt.src())
@@ -338,7 +344,7 @@ final class Tracer {
         if (!r.fib4.isLocal(tip)) return false;
         Ip sip = arpSender(sender, dev, tip, src);
         if (sip.isZero()) return true;
-        if (ignore == 2 && r.v4ByDev.getOrDefault(port.dev(), List.of()).stream()
+        if (ignore == 2 && r.v4On(port.dev()).stream()
                 .noneMatch(a -> a.ip().equals(tip) && Prefixes.contains(a.net(), sip))) return false;
         int rpf = r.conf(port.dev()).rpFilter();
         return RpFilter.validate(r, port.dev(), sip, tip, "", rpf) == RpFilter.OK;

@@ -7,6 +7,7 @@ import dev.anyloop.state.Network;
 import dev.anyloop.state.Segment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,8 @@ final class Wiring {
     }
 
     private final Map<Key, Seg> byPort = new HashMap<>();
+    /** The same as byPort, per host by identity and then by device index: no string hashing per hop. */
+    private final Map<HostModel, Seg[]> byHost = new IdentityHashMap<>();
 
     Wiring(Network n, Map<String, HostModel> hosts) {
         for (Segment s : n.segments()) {
@@ -43,6 +46,11 @@ final class Wiring {
                 Port port = new Port(h, p.dev());
                 seg.ports.add(port);
                 byPort.putIfAbsent(new Key(p.host(), p.dev()), seg);
+                int i = h.devIndex(p.dev());
+                if (i >= 0) {
+                    Seg[] segs = byHost.computeIfAbsent(h, k -> new Seg[k.devices.size()]);
+                    if (segs[i] == null) segs[i] = seg;
+                }
                 boolean anyDev = h.conf(p.dev()).arpIgnore() == 0;
                 for (Address a : h.state.addresses()) {
                     boolean v4 = a.address().family() == Family.V4;
@@ -54,6 +62,27 @@ final class Wiring {
             }
             seg.owners.replaceAll((k, v) -> List.copyOf(v));
         }
+    }
+
+    private Seg seg(HostModel h, String dev) {
+        Seg[] segs = byHost.get(h);
+        int i = h.devIndex(dev);
+        if (segs != null && i >= 0) return segs[i];
+        return i >= 0 ? null : byPort.get(new Key(h.name, dev));
+    }
+
+    /** The segment name h:dev is attached to. */
+    Optional<String> segmentName(HostModel h, String dev) {
+        Seg s = seg(h, dev);
+        return s == null ? Optional.empty() : Optional.of(s.name);
+    }
+
+    /** Ports on the segment of h:dev that hold {@code ip} (h:dev itself included: callers skip it). */
+    List<Port> owners(HostModel h, String dev, Ip ip) {
+        Seg s = seg(h, dev);
+        if (s == null) return List.of();
+        List<Port> o = s.owners.get(ip);
+        return o == null ? List.of() : o;
     }
 
     /** The segment name host:dev is attached to. */

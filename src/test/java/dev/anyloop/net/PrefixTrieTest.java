@@ -224,10 +224,21 @@ class PrefixTrieTest {
      */
     @Property(tries = 25)
     void compressedTableEqualsLinearScan(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int spread) {
+        settlesLikeLinearScan(seed, spread, 4096);
+    }
+
+    /** The same from 65,536 routes, where the settled copy is the DIR-24-8 table. */
+    @Property(tries = 3)
+    void directTableEqualsLinearScan(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int spread) {
+        settlesLikeLinearScan(seed, spread, PrefixTrie.DIR_MIN_ROUTES);
+    }
+
+    private static void settlesLikeLinearScan(long seed, int spread, int minRoutes) {
         Random r = new Random(seed);
         // spread 0: all inside 10.0.0.0/16 (dense, deep nesting); 1: inside 10.0.0.0/8; 2: anywhere
         int fixedBits = spread == 0 ? 16 : spread == 1 ? 8 : 0;
-        int n = 4096 + r.nextInt(2000);
+        // random routes repeat (most in the dense /16): half as many again keeps the distinct ones above minRoutes
+        int n = minRoutes + minRoutes / 2 + r.nextInt(2000);
         List<Prefix> routes = new ArrayList<>();
         for (int i = 0; i < n + 20; i++) {
             int a = fixedBits == 0 ? r.nextInt() : 0x0a000000 | (r.nextInt() >>> fixedBits);
@@ -252,6 +263,11 @@ class PrefixTrieTest {
                     trie.put(routes.get(i), i);
                     ref.put(routes.get(i), i);
                 }
+            }
+            if (minRoutes >= PrefixTrie.DIR_MIN_ROUTES && (round == 1 || round == 3)) {
+                // settle: a quarter of the table's size in lookups builds the direct table
+                for (int i = 0; i <= trie.size() / 4; i++) trie.lookupOrDefault(probes.get(i % probes.size()), -1);
+                assertThat(trie.form()).isEqualTo(trie.size() >= PrefixTrie.DIR_MIN_ROUTES ? "dir24" : "compact");
             }
             for (Ip ip : probes) {
                 int want = ref.lookup(ip);

@@ -1,0 +1,155 @@
+package dev.anyloop.bench.before;
+
+import dev.anyloop.net.Family;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import dev.anyloop.net.Proto;
+import dev.anyloop.state.Address;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Link;
+import dev.anyloop.state.Listener;
+import dev.anyloop.state.Sysctls;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One host compiled for the simulator: FIBs, firewalls, addresses per device in kernel order (with
+ * the primary/secondary flag the kernel computes), device order, per-device sysctls and sockets.
+ * Immutable once built; shared by every query.
+ */
+final class HostModel {
+    /** An address with the kernel's IFA_F_SECONDARY flag: a later address inside an earlier one's subnet. */
+    record Addr(Address address, boolean primary, Prefix net) {
+        Addr(Address address, boolean primary) { this(address, primary, address.address().network()); }
+
+        Ip ip() { return address.address().ip(); }
+
+        String dev() { return address.dev(); }
+    }
+
+    /** Per-device sysctls, resolved once. */
+    record DevConf(int rpFilter, boolean routeLocalnet, int arpIgnore, boolean forward4) { }
+
+    final String name;
+    final DeviceState state;
+    final Fib fib4;
+    final Fib fib6;
+    final Firewall fw4;
+    final Firewall fw6;
+    final List<String> devices;
+    final Map<String, List<Addr>> v4ByDev;
+    final List<Addr> v6All;
+    private final Map<String, Boolean> up;
+    private final Set<Ip> addresses;
+    private final Map<String, DevConf> conf;
+    private final Listener[] listeners;
+    final boolean forward6;
+    final boolean ignoreEcho4;
+    final boolean ignoreEcho6;
+
+    HostModel(DeviceState d) {
+        this.name = d.host();
+        this.state = d;
+        this.fib4 = Fib.of(d, Family.V4);
+        this.fib6 = Fib.of(d, Family.V6);
+        this.up = new HashMap<>();
+        for (Link l : d.links()) up.put(l.name(), l.up());
+        // dev_base order: lo first (it is registered first), then the order the state lists devices in
+        LinkedHashSet<String> devs = new LinkedHashSet<>();
+        devs.add("lo");
+        for (Link l : d.links()) devs.add(l.name());
+        for (Address a : d.addresses()) devs.add(a.dev());
+        this.devices = List.copyOf(devs);
+        this.v4ByDev = new HashMap<>();
+        List<Addr> v6 = new ArrayList<>();
+        Set<Ip> all = new HashSet<>();
+        for (Address a : d.addresses()) {
+            // an IPv4 address on a down device is still the host's (its local route stays)
+            if (a.address().family() == Family.V4 || up(a.dev())) all.add(a.address().ip());
+        }
+        for (String dev : devices) {
+            if (!up(dev)) continue;
+            List<Addr> mine = new ArrayList<>();
+            for (Address a : d.addressesOn(dev)) {
+                if (a.address().family() == Family.V6) {
+                    v6.add(new Addr(a, true));
+                    continue;
+                }
+                boolean secondary = mine.stream().anyMatch(p -> p.primary()
+                        && p.address().address().length() == a.address().length()
+                        && p.address().address().network().contains(a.address().ip()));
+                mine.add(new Addr(a, !secondary));
+            }
+            v4ByDev.put(dev, List.copyOf(mine));
+        }
+        this.v6All = List.copyOf(v6);
+        this.addresses = all;
+        Sysctls s = d.sysctls();
+        this.conf = new HashMap<>();
+        for (String dev : devices) conf.put(dev, devConf(s, dev));
+        this.forward6 = s.ipv6Forwarding();
+        this.ignoreEcho4 = s.ignoresEcho();
+        this.ignoreEcho6 = "1".equals(s.get("net.ipv6.icmp.echo_ignore_all").orElse("0").trim());
+        this.listeners = d.listeners().toArray(new Listener[0]);
+        this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+        this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+    }
+
+    private static DevConf devConf(Sysctls s, String dev) {
+        int arpAll = intOf(s, "net.ipv4.conf.all.arp_ignore", 0);
+        int arpDev = intOf(s, "net.ipv4.conf." + dev + ".arp_ignore", intOf(s, "net.ipv4.conf.default.arp_ignore", 0));
+        // conf.DEV.forwarding follows ip_forward unless the snapshot says otherwise
+        int fwd = intOf(s, "net.ipv4.conf." + dev + ".forwarding", s.ipv4Forwarding() ? 1 : 0);
+        return new DevConf(s.rpFilter(dev), s.routeLocalnet(dev), Math.max(arpAll, arpDev), fwd == 1);
+    }
+
+    private static int intOf(Sysctls s, String key, int def) {
+        try {
+            return s.get(key).map(v -> Integer.parseInt(v.trim())).orElse(def);
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    DevConf conf(String dev) {
+        DevConf c = conf.get(dev);
+        return c != null ? c : devConf(state.sysctls(), dev);
+    }
+
+    boolean up(String dev) { return up.getOrDefault(dev, true); }
+
+    Fib fib(Family f) { return f == Family.V4 ? fib4 : fib6; }
+
+    Firewall fw(Family f) { return f == Family.V4 ? fw4 : fw6; }
+
+    /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
+    boolean hasAddress(Ip ip) { return addresses.contains(ip); }
+
+    /** True when {@code ip} is configured on {@code dev} itself. */
+    boolean hasAddressOn(String dev, Ip ip) {
+        for (Address a : state.addressesOn(dev)) if (a.address().ip().equals(ip)) return true;
+        return false;
+    }
+
+    boolean forwards(Family f, String inDev) { return f == Family.V4 ? conf(inDev).forward4() : forward6; }
+
+    boolean ignoresEcho(Family f) { return f == Family.V4 ? ignoreEcho4 : ignoreEcho6; }
+
+    /** The first socket that takes a packet to {@code dst:port}, as the kernel's socket lookup would. */
+    Optional<Listener> listener(Proto p, Ip dst, int port) {
+        // a socket bound to the address wins over the wildcard (the kernel scores exact binds higher)
+        Listener wildcard = null;
+        for (Listener l : listeners) {
+            if (!l.accepts(p, dst, port)) continue;
+            if (!l.address().isZero()) return Optional.of(l);
+            if (wildcard == null) wildcard = l;
+        }
+        return Optional.ofNullable(wildcard);
+    }
+}

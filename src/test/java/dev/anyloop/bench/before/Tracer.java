@@ -1,0 +1,420 @@
+package dev.anyloop.bench.before;
+
+import dev.anyloop.net.Family;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Proto;
+import dev.anyloop.state.Listener;
+import dev.anyloop.state.NextHop;
+import dev.anyloop.state.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Walks one packet through the network the way Linux moves it: local output (route, source, nat
+ * OUTPUT, filter OUTPUT, nat POSTROUTING), then per hop neighbour resolution, nat PREROUTING, the
+ * routing decision (martians, rp_filter, forwarding), filter INPUT and the socket, or filter FORWARD
+ * and nat POSTROUTING. Conntrack state is shared between a request and its reply.
+ */
+final class Tracer {
+    /** Hops before a walk is cut off even if TTLs were not decreasing (they always are). */
+    static final int MAX_HOPS = 300;
+
+    private final Map<String, HostModel> hosts;
+    private final Wiring wiring;
+
+    Tracer(Map<String, HostModel> hosts, Wiring wiring) {
+        this.hosts = hosts;
+        this.wiring = wiring;
+    }
+
+    /** Where a packet arrives next. */
+    private record Arrival(HostModel host, String dev) { }
+
+    /** One direction of a flow: its steps, its current packet, how it ended. */
+    static final class Walk implements Recorder {
+        final boolean explain;
+        final List<Step> steps;
+        final Conntrack ct;
+        final boolean reply;
+        final HostModel client;
+        final Packet original;
+        Packet pkt;
+        Verdict verdict;
+        HostModel deliveredAt;
+        Packet delivered;
+
+        Walk(boolean explain, Conntrack ct, Packet start, boolean reply, HostModel client, Packet original) {
+            this.explain = explain;
+            this.steps = explain ? new ArrayList<>() : List.of();
+            this.ct = ct;
+            this.pkt = start;
+            this.reply = reply;
+            this.client = client;
+            this.original = original;
+        }
+
+        @Override
+        public boolean explain() { return explain; }
+
+        @Override
+        public void add(Step s) { steps.add(s); }
+
+        boolean end(Verdict v) {
+            // a rule's step is already recorded by the evaluator; do not repeat it
+            if (explain && (steps.isEmpty() || !steps.get(steps.size() - 1).equals(v.step()))) steps.add(v.step());
+            verdict = v;
+            return false;
+        }
+
+        Trace trace() { return new Trace(steps, verdict); }
+    }
+
+    /** Sends {@code w.pkt} from {@code h} (its source zero unless fixed) and follows it until it ends. */
+    void run(Walk w, HostModel h) {
+        Arrival a = localOut(w, h);
+        int hops = 0;
+        while (a != null) {
+            if (++hops > MAX_HOPS) {
+                w.end(new Verdict.TtlExceeded(new Step.Dropped(a.host().name, "more than " + MAX_HOPS + " hops")));
+                return;
+            }
+            a = ingress(w, a.host(), a.dev());
+        }
+    }
+
+    // ---- local output -------------------------------------------------------------------------
+
+    private Arrival localOut(Walk w, HostModel h) {
+        Packet p = w.pkt;
+        Fib fib = h.fib(p.family());
+        boolean fixed = !p.src().isZero();
+        if (fixed && !h.hasAddress(p.src()) && !fib.isLocal(p.src())) {
+            w.end(new Verdict.Dropped(new Step.Dropped(h.name, "cannot send from " + p.src()
+                    + ": not an address of this host (bind fails: EADDRNOTAVAIL)")));
+            return null;
+        }
+        FibResult r = route(w, h, p.dst(), p.src(), "lo");
+        if (!r.usable()) return endRoute(w, h, r, p.dst(), p.src(), "lo");
+        if (!fixed && !chooseSource(w, h, r)) return null;
+        Conntrack.Seen seen = see(w, h);
+        if (!table(w, h, Firewall.Hook.RAW_OUTPUT, "", outDev(r)) || !table(w, h, Firewall.Hook.MANGLE_OUTPUT, "", outDev(r))) return null;
+        Ip before = w.pkt.dst();
+        if (!dstNat(w, h, seen, Firewall.Hook.NAT_OUTPUT, "", outDev(r))) return null;
+        if (!w.pkt.dst().equals(before)) { // ip_route_me_harder: the new destination is routed again
+            r = route(w, h, w.pkt.dst(), w.pkt.src(), "lo");
+            if (!r.usable()) return endRoute(w, h, r, w.pkt.dst(), w.pkt.src(), "lo");
+        }
+        String out = outDev(r);
+        if (!table(w, h, Firewall.Hook.FILTER_OUTPUT, "", out)) return null;
+        if (!table(w, h, Firewall.Hook.MANGLE_POSTROUTING, "", out)) return null;
+        if (!srcNat(w, h, seen, Firewall.Hook.NAT_POSTROUTING, "", out, nextHop(r, w.pkt.dst()))) return null;
+        if (r.type() == Route.Type.LOCAL) {
+            // looped back through lo: PREROUTING (raw, mangle; nat already bound) then INPUT, no new route lookup
+            if (!table(w, h, Firewall.Hook.RAW_PREROUTING, "lo", "") || !table(w, h, Firewall.Hook.MANGLE_PREROUTING, "lo", "")) return null;
+            localDeliver(w, h, "lo", seen, true);
+            return null;
+        }
+        return egress(w, h, out, nextHop(r, w.pkt.dst()));
+    }
+
+    private static String outDev(FibResult r) {
+        return r.type() == Route.Type.LOCAL ? "lo" : r.route().get().nexthops().get(0).dev();
+    }
+
+    /** The gateway of the first path, or the destination itself when on-link. */
+    private static Ip nextHop(FibResult r, Ip dst) {
+        if (r.type() != Route.Type.UNICAST) return dst;
+        return r.route().get().nexthops().get(0).via().orElse(dst);
+    }
+
+    /** Route src, else local routes' own address, else the kernel's choice; false if there is none. */
+    private boolean chooseSource(Walk w, HostModel h, FibResult r) {
+        Route rt = r.route().get();
+        Packet p = w.pkt;
+        Optional<SourceSelection.Choice> c;
+        if (rt.src().isPresent()) {
+            c = Optional.of(new SourceSelection.Choice(rt.src().get(), SourceSelection.Why.GIVEN, "", rt.src().get(),
+                    w.explain ? "route " + rt.dst() + " has src " + rt.src().get() : ""));
+        } else if (r.type() == Route.Type.LOCAL) {
+            c = Optional.of(SourceSelection.Choice.of(p.dst(), "the destination is local: the packet keeps it as source"));
+        } else if (p.family() == Family.V4) {
+            // fib_result_prefsrc(): inet_select_addr(nh dev, gateway or 0, the route's scope)
+            NextHop nh = rt.nexthops().get(0);
+            int scope = rt.scope() == Route.Scope.GLOBAL ? SourceSelection.UNIVERSE
+                    : rt.scope() == Route.Scope.LINK ? SourceSelection.LINK : SourceSelection.HOST;
+            c = SourceSelection.v4(h, nh.dev(), nh.via().orElse(Ip.zero(Family.V4)), scope);
+        } else {
+            c = SourceSelection.v6(h, rt.nexthops().get(0).dev(), p.dst());
+        }
+        if (c.isEmpty()) {
+            return w.end(new Verdict.NoRoute(new Step.Dropped(h.name, "no source address for " + p.dst()
+                    + " (the host has no usable address: EADDRNOTAVAIL)")));
+        }
+        w.pkt = p.withSrc(c.get().ip(), p.sport());
+        if (w.explain) w.add(new Step.SourceSelected(h.name, c.get().ip(), c.get().why()));
+        return true;
+    }
+
+    // ---- ingress ------------------------------------------------------------------------------
+
+    private Arrival ingress(Walk w, HostModel h, String dev) {
+        if (w.explain) w.add(new Step.Received(h.name, dev, w.pkt));
+        Family f = w.pkt.family();
+        if (f == Family.V6 && !"lo".equals(dev) && (w.pkt.src().isLoopback() || w.pkt.dst().isLoopback())) {
+            w.end(new Verdict.Dropped(new Step.Dropped(h.name, "::1 on a non-loopback interface (ip6_rcv_core drops it)")));
+            return null;
+        }
+        Conntrack.Seen seen = see(w, h);
+        if (!table(w, h, Firewall.Hook.RAW_PREROUTING, dev, "") || !table(w, h, Firewall.Hook.MANGLE_PREROUTING, dev, "")) return null;
+        // nat PREROUTING runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
+        if (!dstNat(w, h, seen, Firewall.Hook.NAT_PREROUTING, dev, "")) return null;
+        Packet p = w.pkt;
+        if (f == Family.V4 && !martian(w, h, dev)) return null;
+        FibResult r = route(w, h, p.dst(), p.src(), dev);
+        if (r.type() == Route.Type.LOCAL && r.found()) {
+            if (f == Family.V4 && !sourceValid(w, h, dev, "")) return null;
+            localDeliver(w, h, dev, seen, false);
+            return null;
+        }
+        if (!r.found() || r.type() != Route.Type.UNICAST) {
+            if (r.found() && !r.usable()) return endRoute(w, h, r, p.dst(), p.src(), dev);
+            if (r.found()) {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "destination " + p.dst() + " is "
+                        + r.type().word() + " here (not modelled as a unicast probe target)")));
+                return null;
+            }
+            return endRoute(w, h, r, p.dst(), p.src(), dev);
+        }
+        String out = outDev(r);
+        if (!h.forwards(f, dev)) {
+            w.end(new Verdict.ForwardingDisabled(new Step.Dropped(h.name, p.dst() + " is not local and "
+                    + (f == Family.V4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding") + " is 0")));
+            return null;
+        }
+        if (f == Family.V4 && !sourceValid(w, h, dev, out)) return null;
+        if (p.ttl() <= 1) {
+            w.end(new Verdict.TtlExceeded(new Step.Dropped(h.name, "TTL exceeded in transit (ttl " + p.ttl()
+                    + "): a routing loop or too many hops")));
+            return null;
+        }
+        w.pkt = p.withTtl(p.ttl() - 1);
+        if (w.explain) w.add(new Step.Forwarded(h.name, dev, out, w.pkt.ttl()));
+        if (!table(w, h, Firewall.Hook.MANGLE_FORWARD, dev, out) || !table(w, h, Firewall.Hook.FILTER_FORWARD, dev, out)) return null;
+        if (!table(w, h, Firewall.Hook.MANGLE_POSTROUTING, dev, out)) return null;
+        Ip nh = nextHop(r, w.pkt.dst());
+        if (!srcNat(w, h, seen, Firewall.Hook.NAT_POSTROUTING, dev, out, nh)) return null;
+        return egress(w, h, out, nh);
+    }
+
+    /** ip_route_input_slow's martian checks (before the lookup). */
+    private boolean martian(Walk w, HostModel h, String dev) {
+        Ip s = w.pkt.src();
+        Ip d = w.pkt.dst();
+        boolean localnet = h.conf(dev).routeLocalnet();
+        String why = null;
+        if (s.isMulticast() || s.lo() == 0xffffffffL || (s.lo() >>> 24) == 0) why = "martian source " + s;
+        else if ((d.lo() >>> 24) == 0) why = "martian destination " + d;
+        else if (d.isLoopback() && !localnet) why = "martian destination " + d + " (127/8 from " + dev + ", route_localnet is 0)";
+        else if (s.isLoopback() && !localnet) why = "martian source " + s + " (127/8 on " + dev + ", route_localnet is 0)";
+        if (why == null) return true;
+        return w.end(new Verdict.Dropped(new Step.Dropped(h.name, why)));
+    }
+
+    /** fib_validate_source(): reverse path filter and "my own address as source" check. */
+    private boolean sourceValid(Walk w, HostModel h, String dev, String oif) {
+        Ip src = w.pkt.src();
+        int rpf = h.conf(dev).rpFilter();
+        int res = RpFilter.validate(h, dev, src, w.pkt.dst(), oif, rpf);
+        if (res == RpFilter.OK) return true;
+        if (res == RpFilter.EXDEV) {
+            return w.end(new Verdict.RpFilterDrop(new Step.Dropped(h.name, "rp_filter " + (rpf == 1 ? "strict" : "loose")
+                    + " on " + dev + ": the route back to " + src + (rpf == 1 ? " does not leave through " + dev : " is missing"))));
+        }
+        return w.end(new Verdict.Dropped(new Step.Dropped(h.name, "martian source " + src
+                + ": it is an address of this host or not routed as unicast (fib_validate_source: EINVAL)")));
+    }
+
+    // ---- delivery -----------------------------------------------------------------------------
+
+    private void localDeliver(Walk w, HostModel h, String in, Conntrack.Seen seen, boolean loopedBack) {
+        if (!table(w, h, Firewall.Hook.MANGLE_INPUT, in, "") || !table(w, h, Firewall.Hook.FILTER_INPUT, in, "")) return;
+        if (!loopedBack && !srcNat(w, h, seen, Firewall.Hook.NAT_INPUT, in, "", w.pkt.src())) return;
+        Packet p = w.pkt;
+        w.deliveredAt = h;
+        w.delivered = p;
+        if (w.reply) {
+            if (h == w.client && p.isAnswerTo(w.original)) {
+                w.end(new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? "the client's socket (" + p + ")" : "the client's socket")));
+            } else if (h == w.client) {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the reply " + p + " does not match the client's "
+                        + "socket for " + w.original + " (NAT not undone on this path)")));
+            } else {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the reply was delivered to " + h.name
+                        + ", not to the client " + w.client.name)));
+            }
+            return;
+        }
+        if (p.proto() == Proto.ICMP) {
+            if (h.ignoresEcho(p.family())) {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "icmp_echo_ignore_all is 1")));
+            } else {
+                w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, "ICMP echo responder"));
+                if (w.explain) w.add(w.verdict.step());
+            }
+            return;
+        }
+        Optional<Listener> l = h.listener(p.proto(), p.dst(), p.dport());
+        if (l.isPresent()) {
+            w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? l.get().toString() : "a socket"));
+            if (w.explain) w.add(w.verdict.step());
+            return;
+        }
+        boolean tcp = p.proto() == Proto.TCP;
+        w.end(new Verdict.NoListener(new Step.Rejected(h.name, "nothing listens on " + p.proto().word() + " "
+                + Packet.hostPort(p.dst(), p.dport()) + (tcp ? ": TCP reset (connection refused)" : ": ICMP port unreachable")), tcp));
+    }
+
+    // ---- egress -------------------------------------------------------------------------------
+
+    private Arrival egress(Walk w, HostModel h, String dev, Ip nh) {
+        if ("lo".equals(dev)) {
+            w.end(new Verdict.Dropped(new Step.Dropped(h.name, "routed out lo but " + w.pkt.dst() + " is not local")));
+            return null;
+        }
+        Optional<String> seg = wiring.segmentName(h.name, dev);
+        if (seg.isEmpty()) {
+            w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, h.name + ":" + dev + " is not attached to any segment: "
+                    + "no neighbour for " + nh)));
+            return null;
+        }
+        for (Wiring.Port port : wiring.owners(h.name, dev, nh)) {
+            if (port.host() == h && port.dev().equals(dev)) continue;
+            if (!port.host().up(port.dev()) || !answers(h, dev, port, nh)) continue;
+            if (w.explain) w.add(new Step.Sent(h.name, dev, nh, port.host().name, port.dev()));
+            return new Arrival(port.host(), port.dev());
+        }
+        w.end(new Verdict.NoNeighbour(new Step.Dropped(h.name, "no neighbour: nothing on segment " + seg.get()
+                + " answers " + (nh.isV4() ? "ARP" : "neighbour solicitation") + " for " + nh + " out " + dev)));
+        return null;
+    }
+
+    /**
+     * Would {@code port} answer ARP for {@code tip}? arp_process() routes the request as input and
+     * answers only for a local address whose source check passes; arp_ignore 1 wants the address on
+     * the receiving interface, 2 also the sender inside its subnet. IPv6: the target on that interface.
+     */
+    private boolean answers(HostModel sender, String dev, Wiring.Port port, Ip tip) {
+        HostModel r = port.host();
+        if (!tip.isV4()) return r.hasAddressOn(port.dev(), tip);
+        if (tip.isLoopback()) return false;
+        int ignore = r.conf(port.dev()).arpIgnore();
+        if (ignore >= 1 && !r.hasAddressOn(port.dev(), tip)) return false;
+        if (!r.fib4.isLocal(tip)) return false;
+        Ip sip = SourceSelection.v4(sender, dev, tip, SourceSelection.LINK).map(SourceSelection.Choice::ip)
+                .orElse(Ip.zero(Family.V4));
+        if (sip.isZero()) return true;
+        if (ignore == 2 && r.v4ByDev.getOrDefault(port.dev(), List.of()).stream()
+                .noneMatch(a -> a.ip().equals(tip) && Prefixes.contains(a.net(), sip))) return false;
+        int rpf = r.conf(port.dev()).rpFilter();
+        return RpFilter.validate(r, port.dev(), sip, tip, "", rpf) == RpFilter.OK;
+    }
+
+    // ---- conntrack and netfilter ---------------------------------------------------------------
+
+    private Conntrack.Seen see(Walk w, HostModel h) {
+        Conntrack.Seen s = w.ct.see(h, w.pkt);
+        CtState st = s.state();
+        w.pkt = w.pkt.withCt(st);
+        if (w.explain) {
+            String why = s.dir() == Conntrack.Dir.REPLY ? "reply to a connection this host saw"
+                    : s.dir() == Conntrack.Dir.INVALID ? "a reply this host never saw the request of cannot start a connection"
+                    : w.reply ? "this host did not see the request: the answer starts a new flow here" : "";
+            w.add(new Step.ConntrackState(h.name, st, why));
+        }
+        return s;
+    }
+
+    /** Runs a table that filters (raw, mangle, filter); false if it ended the walk. */
+    private boolean table(Walk w, HostModel h, Firewall.Hook hook, String in, String out) {
+        Firewall.Hit hit = h.fw(w.pkt.family()).run(hook, w.pkt, in, out, h, w);
+        switch (hit.kind) {
+            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
+            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
+            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
+            default: return true;
+        }
+    }
+
+    /** nat PREROUTING / OUTPUT for a new flow (DNAT, REDIRECT); un-SNAT for a reply. */
+    private boolean dstNat(Walk w, HostModel h, Conntrack.Seen seen, Firewall.Hook chain, String in, String out) {
+        Conntrack.Entry e = seen.entry();
+        if (seen.dir() == Conntrack.Dir.REPLY) {
+            if (e.snat) rewrite(w, h, "un-SNAT (conntrack)", w.pkt.withDst(e.orig.src(), e.orig.sport()), null);
+            return true;
+        }
+        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.dstDone) return true;
+        e.dstDone = true;
+        return nat(w, h, e, chain, in, out, w.pkt.dst());
+    }
+
+    /** nat POSTROUTING / INPUT for a new flow (SNAT, MASQUERADE); un-DNAT for a reply. */
+    private boolean srcNat(Walk w, HostModel h, Conntrack.Seen seen, Firewall.Hook chain, String in, String out, Ip nh) {
+        Conntrack.Entry e = seen.entry();
+        if (seen.dir() == Conntrack.Dir.REPLY) {
+            if (e.dnat) rewrite(w, h, "un-DNAT (conntrack)", w.pkt.withSrc(e.orig.dst(), e.orig.dport()), null);
+            return true;
+        }
+        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.srcDone) return true;
+        e.srcDone = true;
+        return nat(w, h, e, chain, in, out, nh);
+    }
+
+    private boolean nat(Walk w, HostModel h, Conntrack.Entry e, Firewall.Hook chain, String in, String out, Ip nh) {
+        Firewall.Hit hit = h.fw(w.pkt.family()).run(chain, w.pkt, in, out, h, w);
+        Packet p = w.pkt;
+        switch (hit.kind) {
+            case ACCEPT: return true;
+            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
+            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
+            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
+            default: break;
+        }
+        Nat.Result res = Nat.apply(hit, p, h, in, out, nh);
+        if (res.after().isEmpty()) return w.end(new Verdict.Dropped(new Step.Dropped(h.name, res.why())));
+        rewrite(w, h, res.why(), res.after().get(), e);
+        return true;
+    }
+
+    private void rewrite(Walk w, HostModel h, String kind, Packet after, Conntrack.Entry e) {
+        Packet before = w.pkt;
+        if (e != null) {
+            if (!after.dst().equals(before.dst()) || after.dport() != before.dport()) e.dnat = true;
+            if (!after.src().equals(before.src()) || after.sport() != before.sport()) e.snat = true;
+            e.xlated = after;
+            after = after.withCt(new CtState(before.ct().state(), e.dnat, e.snat));
+        }
+        w.pkt = after;
+        if (w.explain) w.add(new Step.NatRewrite(h.name, kind, before, after));
+    }
+
+    // ---- routing ------------------------------------------------------------------------------
+
+    private FibResult route(Walk w, HostModel h, Ip dst, Ip src, String iif) {
+        FibResult r = h.fib(dst.family()).lookup(dst, src, iif);
+        if (w.explain) w.add(lookupStep(h, r, dst, src, iif));
+        return r;
+    }
+
+    private static Step.RouteLookup lookupStep(HostModel h, FibResult r, Ip dst, Ip src, String iif) {
+        return new Step.RouteLookup(h.name, dst, src.isZero() ? Optional.empty() : Optional.of(src),
+                "lo".equals(iif) ? "" : iif, r.rule(), r.tableName(), r.type(), r.route(), r.candidates());
+    }
+
+    private Arrival endRoute(Walk w, HostModel h, FibResult r, Ip dst, Ip src, String iif) {
+        Step s = lookupStep(h, r, dst, src, iif);
+        w.verdict = new Verdict.NoRoute(s);
+        return null; // the lookup step is already in the trace when explaining
+    }
+}
