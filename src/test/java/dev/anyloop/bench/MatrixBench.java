@@ -20,10 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * other host (999,000 TCP port 80 round trips through {@link Simulator#reachable(Flow)}), split over THREADS threads
  * (default 2) by source host. Prints the heap used after building the simulator (MemoryMXBean after System.gc(),
  * minus the heap before the network was generated and minus the network itself), then per round the wall time, the
- * CPU time of the worker threads and the number of reachable pairs. With MODE {@code both} each round also runs the
- * matrix on the pre-optimisation copy ({@code dev.anyloop.bench.before}, built after the heap was measured), the
- * two alternating which goes first; {@code before} runs only that.
- * {@code java -Xmx2g -cp ... dev.anyloop.bench.MatrixBench [THREADS] [ROUNDS] [now|both|before]}; run by
+ * CPU time of the worker threads and the number of reachable pairs.
+ * {@code java -Xmx2g -cp ... dev.anyloop.bench.MatrixBench [THREADS] [ROUNDS]}; run by
  * {@code bench/reach}.
  */
 public final class MatrixBench {
@@ -32,7 +30,6 @@ public final class MatrixBench {
     public static void main(String[] args) throws Exception {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String mode = args.length > 2 ? args[2] : "now";
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         long h0 = usedAfterGc(mem);
         var network = ScaleNetwork.network();
@@ -53,32 +50,17 @@ public final class MatrixBench {
             for (int j = 0; j < names.size(); j++) if (j != i) row.add(Flow.of(names.get(i), ips.get(j), Proto.TCP, 80));
             rows[i] = row.toArray(new Flow[0]);
         }
-        dev.anyloop.bench.before.Simulator old = null;
-        dev.anyloop.bench.before.Flow[][] oldRows = null;
-        if (!mode.equals("now")) {
-            old = dev.anyloop.bench.before.Simulator.of(network);
-            oldRows = new dev.anyloop.bench.before.Flow[rows.length][];
-            for (int i = 0; i < rows.length; i++) oldRows[i] = ReachInterleaved.before(List.of(rows[i]));
-        }
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (int round = 0; round <= rounds; round++) {
                 String name = round == 0 ? "warm-up" : "round " + round;
-                boolean nowFirst = (round & 1) == 0;
-                for (int k = 0; k < 2; k++) {
-                    if ((k == 0) == nowFirst) {
-                        if (!mode.equals("before")) time(name + " now   ", pool, threads, rows.length, sim::reachable, rows);
-                    } else if (old != null) {
-                        time(name + " before", pool, threads, rows.length, old::reachable, oldRows);
-                    }
-                }
+                time(name, pool, threads, rows.length, sim::reachable, rows);
             }
         } finally {
             pool.shutdown();
         }
         System.out.printf("heap used after the matrix (after GC, simulator still held): %.0f MiB%n", mib(usedAfterGc(mem)));
         java.lang.ref.Reference.reachabilityFence(sim);
-        java.lang.ref.Reference.reachabilityFence(old);
     }
 
     /** Runs every row on {@code threads} threads, each taking the next row, and prints the time. */

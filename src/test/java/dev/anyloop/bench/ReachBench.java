@@ -19,9 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Round trips per second of {@link Simulator#reachable(Flow)} (the trace-free path) on one thread, over the
  * 1,000-host {@link ScaleNetwork} (100,000 routes, 10,000 rules) and 2^16 pre-generated queries (seed 7) that mix
- * accepted and refused TCP, UDP and ICMP, no route and no neighbour; see {@link ScaleNetwork#queries}. The baseline
- * is the same call on the pre-optimisation copy in {@code dev.anyloop.bench.before}; the traced path
- * ({@link Simulator#roundTrip(Flow)}) is measured beside them. Run with {@code bench/reach}; see docs/benchmarks.md.
+ * accepted and refused TCP, UDP and ICMP, no route and no neighbour; see {@link ScaleNetwork#queries}. The traced path
+ * ({@link Simulator#roundTrip(Flow)}) is measured beside it. Run with {@code bench/reach}; see docs/benchmarks.md.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -46,19 +45,6 @@ public class ReachBench {
         }
     }
 
-    /** The same network and queries on the simulator as it was before optimising. */
-    @State(Scope.Benchmark)
-    public static class Before {
-        dev.anyloop.bench.before.Simulator sim;
-        dev.anyloop.bench.before.Flow[] flows;
-
-        @Setup
-        public void build() {
-            sim = dev.anyloop.bench.before.Simulator.of(ScaleNetwork.network());
-            flows = ReachInterleaved.before(ScaleNetwork.queries(QUERIES, QUERY_SEED));
-        }
-    }
-
     /** Walks the query list in order; one call is one round trip (request and, if it got in, the reply). */
     @State(Scope.Thread)
     public static class Cursor {
@@ -67,12 +53,6 @@ public class ReachBench {
 
     @Benchmark
     public boolean reachable(Now s, Cursor c) {
-        return s.sim.reachable(s.flows[c.next++ & (QUERIES - 1)]);
-    }
-
-    /** Baseline: {@link #reachable} on the pre-optimisation copy of the simulator. */
-    @Benchmark
-    public boolean reachableBefore(Before s, Cursor c) {
         return s.sim.reachable(s.flows[c.next++ & (QUERIES - 1)]);
     }
 
