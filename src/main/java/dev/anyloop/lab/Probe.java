@@ -49,7 +49,8 @@ public sealed interface Probe {
     record Icmp(Ip address) implements Probe {
         @Override
         public List<String> argv() {
-            return List.of("ping", address.isV4() ? "-4" : "-6", "-n", "-c1", "-W1", address.toString());
+            // one reply within 2 s, asking every 0.5 s: a first echo lost while neighbours resolve under load is asked again
+            return List.of("ping", address.isV4() ? "-4" : "-6", "-n", "-c1", "-i0.5", "-w2", address.toString());
         }
 
         @Override

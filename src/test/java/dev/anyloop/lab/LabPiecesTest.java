@@ -84,7 +84,7 @@ class LabPiecesTest {
 
     @Test
     void probeCommandsAreArgvLists() {
-        assertThat(new Probe.Icmp(Ip.parse("10.0.0.1")).argv()).containsExactly("ping", "-4", "-n", "-c1", "-W1", "10.0.0.1");
+        assertThat(new Probe.Icmp(Ip.parse("10.0.0.1")).argv()).containsExactly("ping", "-4", "-n", "-c1", "-i0.5", "-w2", "10.0.0.1");
         assertThat(new Probe.Icmp(Ip.parse("fd00::1")).argv()).startsWith("ping", "-6");
         assertThat(new Probe.Tcp(Ip.parse("fd00::1"), 80).argv()).containsExactly("socat", "-T2", "-u",
                 "TCP:[fd00::1]:80,connect-timeout=2", "STDOUT");
