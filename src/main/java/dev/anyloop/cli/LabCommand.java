@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,8 +38,8 @@ final class LabCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
         Path file;
 
-        @Option(names = "--name", defaultValue = "lab", description = "lab name: [a-z][a-z0-9]{0,11} (default ${DEFAULT-VALUE})")
-        String name;
+        @Mixin
+        LabName labName;
 
         @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFT (default ${DEFAULT-VALUE})")
         Lab.Backend backend;
@@ -50,88 +51,88 @@ final class LabCommand implements Runnable {
             Network n = Inputs.compile(file, err);
             LabPlan plan;
             try {
-                plan = LabPlan.of(name, n);
+                plan = LabPlan.of(labName.name, n);
             } catch (IllegalArgumentException e) {
                 err.println("anyloop: " + e.getMessage());
                 return Main.CONFIG_ERROR;
             }
             Map<String, List<String>> left = Lab.leftovers();
             for (Map.Entry<String, List<String>> e : left.entrySet()) {
-                err.printf("anyloop: lab %s exists (%d namespaces: running, or left by a crashed run); 'anyloop lab down %s' removes it%n",
+                err.printf("anyloop: lab %s exists (%d namespaces: running, or left by a crashed run); 'anyloop lab down --name %s' removes it%n",
                         e.getKey(), e.getValue().size(), e.getKey());
             }
-            if (left.containsKey(name)) return Main.CHECK_FAILED;
+            if (left.containsKey(labName.name)) return Main.CHECK_FAILED;
             long t0 = System.nanoTime();
             Lab.up(plan, n, backend);
-            out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", name, (System.nanoTime() - t0) / 1e9,
+            out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", labName.name, (System.nanoTime() - t0) / 1e9,
                     plan.namespaces().size(), plan.veths().size(), plan.bridges().size());
             for (LabPlan.Namespace ns : plan.namespaces()) out.printf("  %-30s %s %s%n", ns.name(), ns.role().name().toLowerCase(), ns.owner());
             return Main.OK;
         }
     }
 
-    /** {@code lab down NAME}. */
+    /** {@code lab down [--name N]}. */
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every process of the lab and remove its namespaces (idempotent).")
     static final class Down implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
-        String name;
+        @Mixin
+        LabName labName;
 
         @Override
         public Integer call() {
-            int before = Lab.status(name).namespaces().size();
-            Lab.down(name);
-            spec.commandLine().getOut().printf("lab %s down (%d namespaces removed)%n", name, before);
+            int before = Lab.status(labName.name).namespaces().size();
+            Lab.down(labName.name);
+            spec.commandLine().getOut().printf("lab %s down (%d namespaces removed)%n", labName.name, before);
             return Main.OK;
         }
     }
 
-    /** {@code lab status NAME}. */
+    /** {@code lab status [--name N]}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "List the lab's namespaces and the processes in each; exit 1 if it is not up.")
     static final class Status implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
-        String name;
+        @Mixin
+        LabName labName;
 
         @Override
         public Integer call() {
-            Lab.Status st = Lab.status(name);
+            Lab.Status st = Lab.status(labName.name);
             PrintWriter out = spec.commandLine().getOut();
             if (!st.up()) {
-                out.printf("lab %s is not up%n", name);
+                out.printf("lab %s is not up%n", labName.name);
                 return Main.CHECK_FAILED;
             }
             st.namespaces().forEach((ns, pids) -> out.printf("%-30s %d processes %s%n", ns, pids.size(), pids));
-            List<Lab.Iface> failed = Lab.failed(name);
+            List<Lab.Iface> failed = Lab.failed(labName.name);
             if (!failed.isEmpty()) out.printf("failed interfaces (lab restore brings them back): %s%n", failed);
             return Main.OK;
         }
     }
 
-    /** {@code lab exec NAME HOST -- COMMAND...}. */
+    /** {@code lab exec [--name N] HOST -- COMMAND...}. */
     @Command(name = "exec", mixinStandardHelpOptions = true, description = "Run a command inside a lab host's namespace; exits with its exit code.")
     static final class Exec implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "lab name")
-        String name;
+        @Mixin
+        LabName labName;
 
-        @Parameters(index = "1", paramLabel = "HOST", description = "host")
+        @Parameters(index = "0", paramLabel = "HOST", description = "host")
         String host;
 
-        @Parameters(index = "2..*", arity = "1..*", paramLabel = "COMMAND", description = "command and arguments (after --)")
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "command and arguments (after --)")
         List<String> argv;
 
         @Override
         public Integer call() {
             CommandRunner.Result r;
             try {
-                r = Lab.exec(name, host, argv);
+                r = Lab.exec(labName.name, host, argv);
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("anyloop: " + e.getMessage());
                 return Main.CONFIG_ERROR;
@@ -161,7 +162,7 @@ final class LabCommand implements Runnable {
                     try {
                         Lab.down(lab);
                     } catch (IllegalArgumentException e) {
-                        // an al-* namespace anyloop could not have made (its lab name is invalid): not ours to remove
+                        // an al-* namespace anyloop could not have made (its lab labName.name is invalid): not ours to remove
                         spec.commandLine().getErr().println("anyloop: skipped " + lab + ": " + e.getMessage());
                     }
                 }

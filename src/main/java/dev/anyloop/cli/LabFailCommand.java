@@ -21,8 +21,8 @@ final class LabFailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--name", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
-    String name;
+    @picocli.CommandLine.Mixin
+    LabName labName;
 
     @Parameters(index = "0", paramLabel = "HOST[:IFACE]", converter = Target.Converter.class, description = "a host, or one of its interfaces")
     Target target;
@@ -56,13 +56,13 @@ final class LabFailCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Lab.Iface> down;
         try {
-            down = Lab.fail(name, target.host(), target.dev());
+            down = Lab.fail(labName.name, target.host(), target.dev());
         } catch (IllegalArgumentException | Lab.NotUpException e) {
             spec.commandLine().getErr().println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
         }
-        for (Lab.Iface i : down) out.printf("lab %s: %s down%n", name, i);
-        if (down.isEmpty()) out.printf("lab %s: %s has no interfaces to take down%n", name, target.host());
+        for (Lab.Iface i : down) out.printf("lab %s: %s down%n", labName.name, i);
+        if (down.isEmpty()) out.printf("lab %s: %s has no interfaces to take down%n", labName.name, target.host());
         return Main.OK;
     }
 }

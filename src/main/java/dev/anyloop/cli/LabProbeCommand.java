@@ -34,8 +34,8 @@ final class LabProbeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the network.yaml the lab was built from")
     Path file;
 
-    @Option(names = "--name", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
-    String name;
+    @picocli.CommandLine.Mixin
+    LabName labName;
 
     @Option(names = "--json", description = "print one JSON document instead of lines")
     boolean json;
@@ -52,7 +52,7 @@ final class LabProbeCommand implements Callable<Integer> {
         Network n = Compiler.compile(intent);
         Lab lab;
         try {
-            lab = Lab.attach(LabPlan.of(name, n), n);
+            lab = Lab.attach(LabPlan.of(labName.name, n), n);
         } catch (IllegalArgumentException | Lab.NotUpException e) {
             err.println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
@@ -63,14 +63,14 @@ final class LabProbeCommand implements Callable<Integer> {
         LabProbe.Summary summary = LabProbe.Summary.of(results);
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("lab", name);
+            doc.put("lab", labName.name);
             doc.put("failed", failed.stream().map(Lab.Iface::toString).toList());
             doc.put("skipped", plan.skipped());
             doc.put("results", results.stream().map(LabProbe.Result::toJson).toList());
             doc.put("summary", summary.toJson());
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         } else {
-            if (!failed.isEmpty()) out.println("lab " + name + " has failed interfaces " + failed + ": the simulator models them down");
+            if (!failed.isEmpty()) out.println("lab " + labName.name + " has failed interfaces " + failed + ": the simulator models them down");
             plan.skipped().forEach(s -> out.println("skipped " + s));
             results.forEach(r -> out.println(r.line()));
             out.println(summary.line());

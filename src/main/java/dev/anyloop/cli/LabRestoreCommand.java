@@ -16,22 +16,22 @@ final class LabRestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--name", defaultValue = "lab", description = "lab name (default ${DEFAULT-VALUE})")
-    String name;
+    @picocli.CommandLine.Mixin
+    LabName labName;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Lab.Restored r;
         try {
-            r = Lab.restore(name);
+            r = Lab.restore(labName.name);
         } catch (IllegalArgumentException | Lab.NotUpException e) {
             spec.commandLine().getErr().println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
         }
-        for (Lab.Iface i : r.up()) out.printf("lab %s: %s up%n", name, i);
-        if (r.up().isEmpty()) out.printf("lab %s: no failed interfaces%n", name);
-        out.printf("lab %s: re-applied the addresses and routes of %d hosts, flushed their neighbour caches%n", name, r.hosts());
+        for (Lab.Iface i : r.up()) out.printf("lab %s: %s up%n", labName.name, i);
+        if (r.up().isEmpty()) out.printf("lab %s: no failed interfaces%n", labName.name);
+        out.printf("lab %s: re-applied the addresses and routes of %d hosts, flushed their neighbour caches%n", labName.name, r.hosts());
         return Main.OK;
     }
 }

@@ -72,7 +72,7 @@ public final class Lab implements AutoCloseable {
         if (!missing.isEmpty() || !extra.isEmpty()) {
             throw new NotUpException("lab " + plan.lab() + " does not match this network (built from another file, or half removed):"
                     + (missing.isEmpty() ? "" : " missing " + missing) + (extra.isEmpty() ? "" : " not in this network " + extra)
-                    + "; 'anyloop lab down " + plan.lab() + "' and 'lab up' again");
+                    + "; 'anyloop lab down --name " + plan.lab() + "' and 'lab up' again");
         }
         return new Lab(plan, n, os);
     }
@@ -85,7 +85,7 @@ public final class Lab implements AutoCloseable {
         List<String> existing = namespacesOf(os, plan.lab());
         if (!existing.isEmpty()) {
             throw new IllegalStateException("lab " + plan.lab() + " already has namespaces " + existing
-                    + " (a running lab, or leftovers of a crashed run): run 'lab down " + plan.lab() + "' first");
+                    + " (a running lab, or leftovers of a crashed run): run 'anyloop lab down --name " + plan.lab() + "' first");
         }
         Lab lab = new Lab(plan, n, os);
         try {

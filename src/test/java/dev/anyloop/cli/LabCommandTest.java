@@ -27,18 +27,18 @@ class LabCommandTest {
             assertThat(out.toString()).contains("lab rtcli up").contains("al-rtcli-router");
             assertThat(run("lab", "up", "examples/home.yaml", "--name", "rtcli")).isEqualTo(1);
             assertThat(err.toString()).contains("lab rtcli exists");
-            assertThat(run("lab", "status", "rtcli")).isZero();
+            assertThat(run("lab", "status", "--name", "rtcli")).isZero();
             assertThat(out.toString()).contains("al-rtcli-pi1");
-            assertThat(run("lab", "exec", "rtcli", "laptop", "--", "dig", "@10.53.0.53", "whoami.anyloop", "TXT", "+short")).isZero();
+            assertThat(run("lab", "exec", "--name", "rtcli", "laptop", "--", "dig", "@10.53.0.53", "whoami.anyloop", "TXT", "+short")).isZero();
             assertThat(out.toString().strip()).isEqualTo("\"pi1\"");
-            assertThat(run("lab", "exec", "rtcli", "nohost", "--", "true")).isEqualTo(2);
+            assertThat(run("lab", "exec", "--name", "rtcli", "nohost", "--", "true")).isEqualTo(2);
             assertThat(run("lab", "leftovers")).isEqualTo(1);
             assertThat(out.toString()).contains("lab rtcli:");
         } finally {
-            assertThat(run("lab", "down", "rtcli")).isZero();
+            assertThat(run("lab", "down", "--name", "rtcli")).isZero();
         }
         assertThat(new Netns().list()).noneMatch(n -> n.startsWith("al-rtcli-"));
-        assertThat(run("lab", "status", "rtcli")).isEqualTo(1);
+        assertThat(run("lab", "status", "--name", "rtcli")).isEqualTo(1);
         assertThat(run("lab", "up", "examples/home.yaml", "--name", "Bad-Name")).isEqualTo(2);
         assertThat(err.toString()).contains("Invalid lab name 'Bad-Name'");
     }

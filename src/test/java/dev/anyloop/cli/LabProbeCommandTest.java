@@ -72,7 +72,7 @@ class LabProbeCommandTest {
             Cli fail = Cli.run("lab", "fail", "--name", LAB, "pi1");
             assertThat(fail.exit()).as(fail.err()).isZero();
             assertThat(fail.out()).isEqualTo("lab rtprobe: pi1:eth0 down\n");
-            assertThat(Cli.run("lab", "status", LAB).out()).contains("failed interfaces (lab restore brings them back): [pi1:eth0]");
+            assertThat(Cli.run("lab", "status", "--name", LAB).out()).contains("failed interfaces (lab restore brings them back): [pi1:eth0]");
 
             // pi1's link is down but the router still holds "10.53.0.53 via 192.168.1.53 metric 1": Linux does not
             // withdraw a route because its gateway went silent (only a device going down flushes routes, and the
@@ -84,18 +84,18 @@ class LabProbeCommandTest {
                     .contains("skipped T7: 6 failover queries skipped")
                     .containsPattern("expect +laptop -> udp 10.53.0.53:53 +sim: no_neighbour at router +kernel: no answer.* UNEXPECTED \\(expected reachable\\)")
                     .containsPattern("agree on \\d+, 0 disagree, [1-9]\\d* failed expectations");
-            assertThat(Cli.run(("lab exec " + LAB + " laptop -- " + DIG).split(" ")).out()).doesNotContain("pi");
+            assertThat(Cli.run(("lab exec --name " + LAB + " laptop -- " + DIG).split(" ")).out()).doesNotContain("pi");
 
             // withdraw the route as anyloop's health check would: now the metric-2 route via pi2 is used
-            assertThat(Cli.run("lab", "exec", LAB, "router", "--", "ip", "route", "del", "10.53.0.53/32", "via", "192.168.1.53",
+            assertThat(Cli.run("lab", "exec", "--name", LAB, "router", "--", "ip", "route", "del", "10.53.0.53/32", "via", "192.168.1.53",
                     "metric", "1").exit()).isZero();
-            assertThat(Cli.run(("lab exec " + LAB + " laptop -- " + DIG).split(" ")).out().strip()).isEqualTo("\"pi2\"");
+            assertThat(Cli.run(("lab exec --name " + LAB + " laptop -- " + DIG).split(" ")).out().strip()).isEqualTo("\"pi2\"");
 
             Cli restore = Cli.run("lab", "restore", "--name", LAB);
             assertThat(restore.exit()).as(restore.err()).isZero();
             assertThat(restore.out()).startsWith("lab rtprobe: pi1:eth0 up\n").contains("re-applied the addresses and routes of 8 hosts");
-            assertThat(Cli.run(("lab exec " + LAB + " laptop -- " + DIG).split(" ")).out().strip()).isEqualTo("\"pi1\"");
-            assertThat(Cli.run("lab", "exec", LAB, "router", "--", "ip", "route", "show", "10.53.0.53/32").out())
+            assertThat(Cli.run(("lab exec --name " + LAB + " laptop -- " + DIG).split(" ")).out().strip()).isEqualTo("\"pi1\"");
+            assertThat(Cli.run("lab", "exec", "--name", LAB, "router", "--", "ip", "route", "show", "10.53.0.53/32").out())
                     .contains("via 192.168.1.53 dev eth1 proto 77 metric 1");
 
             Cli after = Cli.run("lab", "probe", "examples/home.yaml", "--name", LAB);
