@@ -53,6 +53,8 @@ public final class Checker {
     private void expectations(List<Finding> out) {
         for (ExpectDef e : intent.expectations()) {
             for (Ip dst : resolve(e.to())) {
+                // a service name stands for its addresses of the families the client speaks
+                if (intent.services().containsKey(e.to()) && !hasFamily(network, e.from(), dst)) continue;
                 RoundTrip rt = sim.roundTrip(e.from(), dst, e.proto(), e.port());
                 String what = "line " + e.pos().line() + ": " + rt.flow() + " expected "
                         + (e.reachable() ? "reachable" : "not reachable") + ", " + outcome(rt);
@@ -102,18 +104,29 @@ public final class Checker {
                 HostDef hd = intent.hosts().get(h);
                 for (InterfaceDef i : hd.interfaces().values()) {
                     for (InterfaceAddress a : i.addresses()) {
-                        Optional<String> client = clients().stream()
-                                .filter(c -> !c.equals(h) && allowed(intent, s.allow(), c) && hasFamily(network, c, a.ip())).findFirst();
-                        if (client.isEmpty()) continue;
                         for (PortDef p : s.ports()) {
-                            RoundTrip rt = sim.roundTrip(client.get(), a.ip(), p.proto(), p.port());
-                            out.add(Finding.of("T6", !rt.reachable(), s.name() + ": " + rt.flow()
-                                    + " at " + h + "'s interface address expected not answered, " + outcome(rt), rt));
+                            hiddenAt(s, h, a.ip(), p).ifPresent(out::add);
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * One T6 probe: from the first allowed client whose packet reaches {@code host}, to the interface address;
+     * it holds when {@code host} itself leaves it unanswered (no listener, or a rule), not when it never got there.
+     */
+    private Optional<Finding> hiddenAt(ServiceDef s, String host, Ip addr, PortDef p) {
+        for (String c : clients()) {
+            if (c.equals(host) || !allowed(intent, s.allow(), c) || !hasFamily(network, c, addr)) continue;
+            RoundTrip rt = sim.roundTrip(c, addr, p.proto(), p.port());
+            boolean atHost = rt.verdict().step().host().equals(host) || rt.reachable();
+            if (!atHost) continue;
+            return Optional.of(Finding.of("T6", !rt.reachable(), s.name() + ": " + rt.flow() + " at " + host
+                    + "'s interface address expected not answered, " + outcome(rt), rt));
+        }
+        return Optional.empty();
     }
 
     /** T8: every peer in the prefix answers the host, and the host's packets carry the loopback source. */

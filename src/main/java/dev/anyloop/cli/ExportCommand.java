@@ -60,15 +60,20 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         Network n = Inputs.compile(file, spec.commandLine().getErr());
         DeviceState d = Inputs.hosts(n, Optional.of(host), spec.commandLine().getErr()).get(0);
         Map<String, String> files = files(d, format);
-        Files.createDirectories(out);
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            Path p = out.resolve(f.getKey());
-            Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
-            spec.commandLine().getOut().println("wrote " + p);
+        try {
+            Files.createDirectories(out);
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path p = out.resolve(f.getKey());
+                Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+                spec.commandLine().getOut().println("wrote " + p);
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("anyloop: cannot write into " + out + ": " + e);
+            return Main.CONFIG_ERROR;
         }
         return Main.OK;
     }

@@ -12,6 +12,9 @@ import dev.anyloop.state.Link;
 import dev.anyloop.state.Network;
 import dev.anyloop.state.PolicyRule;
 import dev.anyloop.state.Route;
+import dev.anyloop.state.Match;
+import dev.anyloop.state.Target;
+import dev.anyloop.state.Rule;
 import dev.anyloop.state.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,6 +82,12 @@ public final class Compiler {
         Docker.install(intent, h, pubs, v4);
         Set<String> dockerServices = pubs.stream().map(p -> p.service().name()).collect(Collectors.toSet());
         Firewall.install(intent, h, dockerServices, v4, v6);
+        if (docker && h.forwarding()) {
+            // Docker sets FORWARD's policy to DROP; a host that also routes would stop routing. Accept transit that
+            // does not touch docker0 last, after anyloop's AL-FWD jumps, so T3's restrictions still apply first.
+            v4.append("filter", "FORWARD", Rule.of(new Target.Accept(), new Match.InInterface("docker0", true),
+                    new Match.OutInterface("docker0", true)));
+        }
 
         // Docker turns on net.ipv4.ip_forward itself so its bridge can forward.
         return new DeviceState(h.name(), links, addresses, ordered(routes), rules,

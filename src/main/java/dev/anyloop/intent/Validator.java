@@ -182,6 +182,16 @@ final class Validator {
         }
         s.docker().ifPresent(d -> {
             if (s.hosts().size() != 1) return;
+            s.addresses().stream().filter(a -> !a.isV4()).findFirst().ifPresent(a -> problems.at(path + "/docker",
+                    ctx + "docker: address " + a + " is IPv6; anyloop emulates Docker's IPv4 publishing only"));
+            for (ServiceDef other : intent.services().values()) {
+                if (other == s || other.hosts().size() != 1 || !other.hosts().get(0).equals(s.hosts().get(0))) continue;
+                if (other.docker().map(o -> o.container().equals(d.container())).orElse(false)
+                        && List.copyOf(intent.services().keySet()).indexOf(other.name()) < List.copyOf(intent.services().keySet()).indexOf(s.name())) {
+                    problems.at(path + "/docker/container", ctx + "docker: container '" + d.container()
+                            + "' is already published by service " + other.name() + " on host " + s.hosts().get(0));
+                }
+            }
             String name = s.hosts().get(0) + "-" + d.container();
             if (intent.hosts().containsKey(name)) {
                 problems.at(path + "/docker/container", ctx + "docker: the container becomes host '" + name
@@ -214,11 +224,11 @@ final class Validator {
         }
         if (problems.broken("hosts/" + h.name())) return;
         Set<Prefix> routed = new HashSet<>(connected(h));
-        h.routes().forEach(r -> routed.add(r.to()));
+        h.routes().stream().filter(r -> r.type().equals("unicast")).forEach(r -> routed.add(r.to()));
         h.interfaces().values().forEach(i -> i.gateways().forEach(g -> routed.add(Prefix.any(g.family()))));
         if (!routed.contains(s.to())) {
             problems.at(path + "/to", ctx + "to " + s.to() + " is neither a connected prefix of host " + h.name()
-                    + " nor the 'to' of one of its routes");
+                    + " nor the 'to' of one of its unicast routes");
         }
     }
 

@@ -73,4 +73,13 @@ class CheckerTest {
         assertThat(t8).singleElement().satisfies(f -> assertThat(f.message())
                 .startsWith("router -> pi2 (192.168.1.54): expected source 10.255.0.1 and a route back"));
     }
+
+    @Test
+    void aRouterThatAlsoRunsDockerKeepsRoutingAndItsRestrictions() {
+        // Docker's FORWARD policy DROP would stop the router; anyloop accepts transit last, after AL-FWD-*
+        Intent i = load("src/test/resources/networks/docker-router.yaml");
+        List<Finding> all = Checker.run(i, Compiler.compile(i));
+        assertThat(all.stream().filter(Finding::failed).map(Finding::line)).isEmpty();
+        assertThat(all).filteredOn(f -> f.technique().equals("expect")).hasSize(5).allMatch(f -> f.kind() == Finding.Kind.PASS);
+    }
 }

@@ -103,4 +103,12 @@ class ConfigCommandsTest {
         assertThat(out.resolve("99-anyloop.conf")).content().contains("net.ipv4.ip_forward = 1");
         assertThat(out.resolve("20-anyloop-eth1.network")).exists();
     }
+
+    @Test
+    void exportIntoSomethingThatIsNotADirectoryExitsTwo(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("q.txt"), "x");
+        Cli e = Cli.run("export", "examples/home.yaml", "--host", "router", "--format", "ip-batch", "--out", file.toString());
+        assertThat(e.exit()).isEqualTo(2);
+        assertThat(e.err()).startsWith("anyloop: cannot write into " + file + ": ");
+    }
 }
