@@ -55,6 +55,10 @@ final class ReachCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Network n = source.load(err);
         Simulator sim = Simulator.of(n);
+        if (matrix && (queries != null || from != null || to != null)) {
+            err.println("anyloop: --matrix answers every host x every loopback address; give it without --queries/--from/--to");
+            return Main.CONFIG_ERROR;
+        }
         if (matrix) {
             out.print(Matrix.render(n, sim));
             return Main.OK;

@@ -114,4 +114,11 @@ class SimCommandsTest {
                 // the router's ARP request carries its loopback source, and pi1's rp_filter refuses that sender too
                 .contains("pi1 holds it but refuses the request from 10.255.0.1");
     }
+
+    @Test
+    void matrixWithQueriesIsAUsageError() {
+        Cli r = Cli.run("reach", "examples/home.yaml", "--matrix", "--queries", "whatever.txt");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("give it without --queries/--from/--to");
+    }
 }
