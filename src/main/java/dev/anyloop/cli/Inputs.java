@@ -51,33 +51,8 @@ final class Inputs {
         return List.of(d);
     }
 
-    static String didYouMean(String bad, Iterable<String> names) {
-        String best = null;
-        int bestD = 3;
-        for (String n : names) {
-            int d = distance(bad, n);
-            if (d < bestD) {
-                bestD = d;
-                best = n;
-            }
-        }
-        return best == null ? "" : " (did you mean '" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+    /** The same suggestion network.yaml errors give, for names typed on the command line. */
+    static String didYouMean(String bad, java.util.Collection<String> names) {
+        return dev.anyloop.intent.Names.didYouMean(bad, names);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Name rules for hosts, segments, services and interfaces, and "did you mean" suggestions. */
-final class Names {
+public final class Names {
     private Names() { }
 
     /** Hosts and segments; 31 characters keeps derived names (chains, netns, files) within Linux limits. */
@@ -78,7 +78,7 @@ final class Names {
     }
 
     /** " (did you mean 'x'?)" or nothing. */
-    static String didYouMean(String word, Collection<String> candidates) {
+    public static String didYouMean(String word, Collection<String> candidates) {
         return closest(word, candidates).map(c -> " (did you mean '" + c + "'?)").orElse("");
     }
 
