@@ -46,7 +46,8 @@ final class Queries {
         if (n.hosts().values().stream().noneMatch(d -> d.hasAddress(ip))) {
             throw new IllegalArgumentException("no host has address " + ip);
         }
-        Proto p = Proto.parse(proto);
+        // option words are lower case, as Linux tools spell them; TCP is read as tcp
+        Proto p = Proto.parse(proto.toLowerCase(java.util.Locale.ROOT));
         int portNo = 0;
         if (p != Proto.ICMP) {
             if (port.isEmpty()) throw new IllegalArgumentException(p.word() + " needs a port");
