@@ -2,11 +2,12 @@ package dev.anyloop.cli;
 
 import dev.anyloop.check.Checker;
 import dev.anyloop.check.Finding;
+import dev.anyloop.compile.Compiled;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,22 +29,30 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "print passing checks too")
     boolean verbose;
 
+    @Option(names = "--progress", negatable = true, description = "a progress bar on stderr (default: when run on a terminal)")
+    Optional<Boolean> progress;
+
+    @Option(names = "--threads", paramLabel = "N", description = "checking threads (default: one per core)")
+    Optional<Integer> threads;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Intent intent = Inputs.intent(file, spec.commandLine().getErr());
-        List<Finding> findings = Checker.run(intent, Compiler.compile(intent));
-        int failed = 0, notes = 0;
-        for (Finding f : findings) {
-            if (f.kind() == Finding.Kind.PASS && !verbose) continue;
+        PrintWriter err = spec.commandLine().getErr();
+        Intent intent = Inputs.intent(file, err);
+        Compiled c = Compiler.compiled(intent);
+        // a terminal: System.console() is there only when stdin and stdout are both interactive
+        ProgressBar bar = progress.orElse(System.console() != null) ? new ProgressBar(err, "check") : null;
+        Checker.Options options = new Checker.Options(threads.orElse(Runtime.getRuntime().availableProcessors()), false, verbose,
+                bar == null ? Checker.Progress.NONE : bar);
+        Checker.Summary sum = Checker.run(intent, c.network(), c.provenance(), options, f -> {
+            if (bar != null) bar.done();
             out.println(f.line());
             if (f.kind() != Finding.Kind.PASS) f.proof().ifPresent(rt -> out.print(indent(rt.render())));
-            if (f.failed()) failed++;
-            if (f.kind() == Finding.Kind.NOTE) notes++;
-        }
-        long passed = findings.stream().filter(f -> f.kind() == Finding.Kind.PASS).count();
-        out.printf("check: %d passed, %d failed, %d notes%n", passed, failed, notes);
-        return failed == 0 ? Main.OK : Main.CHECK_FAILED;
+        });
+        if (bar != null) bar.done();
+        out.printf("check: %d passed, %d failed, %d notes%n", sum.passed(), sum.failed(), sum.notes());
+        return sum.failed() == 0 ? Main.OK : Main.CHECK_FAILED;
     }
 
     private static String indent(String s) {

@@ -4,6 +4,7 @@ import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.Intent.HostDef;
 import dev.anyloop.intent.Intent.InterfaceDef;
 import dev.anyloop.intent.Intent.SegmentDef;
+import dev.anyloop.intent.ServicePaths;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.InterfaceAddress;
 import dev.anyloop.state.Address;
@@ -18,6 +19,7 @@ import dev.anyloop.state.Rule;
 import dev.anyloop.state.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,19 +35,30 @@ public final class Compiler {
     private Compiler() { }
 
     /** Compiles a validated intent; throws IllegalArgumentException on a reference the loader should have refused. */
-    public static Network compile(Intent intent) {
+    public static Network compile(Intent intent) { return compiled(intent).network(); }
+
+    /** As {@link #compile(Intent)}, with why each rule and route was made. */
+    public static Compiled compiled(Intent intent) {
+        for (var s : intent.services().values()) {
+            for (String h : s.hosts()) {
+                if (!intent.hosts().containsKey(h)) throw new IllegalArgumentException("service " + s.name() + ": host '" + h + "' is not defined");
+            }
+        }
         Map<String, List<Docker.Publish>> docker = Docker.plan(intent);
+        ServicePaths paths = ServicePaths.of(intent);
         Map<String, DeviceState> hosts = new LinkedHashMap<>();
+        Map<String, RuleOrigin> rules = new HashMap<>();
+        Map<String, Map<Route, RouteOrigin>> routes = new HashMap<>();
         List<Segment> segments = new ArrayList<>();
         for (SegmentDef s : intent.segments().values()) segments.add(segment(intent, s));
         for (HostDef h : intent.hosts().values()) {
             List<Docker.Publish> pubs = docker.getOrDefault(h.name(), List.of());
-            hosts.put(h.name(), host(intent, h, pubs));
+            hosts.put(h.name(), host(intent, paths, h, pubs, rules, routes));
             int rp = HostSysctls.rpFilter(h.rpFilter());
             for (Docker.Publish p : pubs) hosts.put(p.containerHost(), Docker.container(p, rp));
             if (!pubs.isEmpty()) segments.add(Docker.segment(h.name(), pubs));
         }
-        return new Network(hosts, segments);
+        return new Compiled(new Network(hosts, segments), new Provenance(rules, routes));
     }
 
     private static Segment segment(Intent intent, SegmentDef s) {
@@ -58,7 +71,8 @@ public final class Compiler {
         return new Segment(s.name(), ports);
     }
 
-    private static DeviceState host(Intent intent, HostDef h, List<Docker.Publish> pubs) {
+    private static DeviceState host(Intent intent, ServicePaths paths, HostDef h, List<Docker.Publish> pubs,
+                                    Map<String, RuleOrigin> ruleOrigins, Map<String, Map<Route, RouteOrigin>> routeOrigins) {
         boolean docker = !pubs.isEmpty();
         List<Link> links = new ArrayList<>();
         links.add(new Link(HostAddresses.LO, Link.Kind.LOOPBACK, true));
@@ -68,10 +82,17 @@ public final class Compiler {
         List<InterfaceAddress> bridge = docker ? List.of(Docker.BRIDGE_ADDRESS) : List.of();
         List<Address> addresses = HostAddresses.of(intent, h, bridge);
 
-        List<Route> routes = new ArrayList<>(DeclaredRoutes.of(h));
-        routes.addAll(KernelRoutes.of(addresses));
-        routes = new ArrayList<>(SourceAddresses.apply(intent, h.name(), routes));
-        routes.addAll(ServiceRoutes.of(intent, h));
+        Map<Route, RouteOrigin> made = new LinkedHashMap<>(DeclaredRoutes.of(h));
+        for (Route r : KernelRoutes.of(addresses)) made.putIfAbsent(r, null);
+        ServiceRoutes.of(paths, h.name()).forEach(made::putIfAbsent);
+        // T8 last: a source intent may name a derived service route, or a destination inside any route
+        made = SourceAddresses.apply(intent, h.name(), made);
+        List<Route> routes = new ArrayList<>(made.keySet());
+        Map<Route, RouteOrigin> origins = new HashMap<>();
+        made.forEach((r, o) -> {
+            if (o != null) origins.put(r, o);
+        });
+        routeOrigins.put(h.name(), origins);
 
         List<PolicyRule> rules = new ArrayList<>(PolicyRule.defaults(Family.V4));
         rules.addAll(PolicyRule.defaults(Family.V6));
@@ -81,13 +102,17 @@ public final class Compiler {
         // Docker first: it keeps its jump to DOCKER-USER at the top of FORWARD.
         Docker.install(intent, h, pubs, v4);
         Set<String> dockerServices = pubs.stream().map(p -> p.service().name()).collect(Collectors.toSet());
+        for (NetfilterBuilder nf : List.of(v4, v6)) Fences.install(intent, h, nf);
         Firewall.install(intent, h, dockerServices, v4, v6);
         if (docker && h.forwarding()) {
             // Docker sets FORWARD's policy to DROP; a host that also routes would stop routing. Accept transit that
             // does not touch docker0 last, after anyloop's AL-FWD jumps, so T3's restrictions still apply first.
             v4.append("filter", "FORWARD", Rule.of(new Target.Accept(), new Match.InInterface("docker0", true),
-                    new Match.OutInterface("docker0", true)));
+                    new Match.OutInterface("docker0", true)), RuleOrigin.host(h.name(), RuleOrigin.Role.ADMIT,
+                    "routed traffic past Docker's FORWARD policy DROP"));
         }
+        v4.origins(h.name(), ruleOrigins);
+        v6.origins(h.name(), ruleOrigins);
 
         // Docker turns on net.ipv4.ip_forward itself so its bridge can forward.
         return new DeviceState(h.name(), links, addresses, ordered(routes), rules,

@@ -73,13 +73,15 @@ class ConfigCommandsTest {
                 .contains("ip route replace 10.53.0.53/32 via 192.168.1.53 dev eth1 proto 77 metric 1")
                 .contains("ip route replace 10.53.0.53/32 via 192.168.1.54 dev eth1 proto 77 metric 2");
         // T3: the router's FORWARD restriction; T4: the desktop's chain
-        assertThat(o).contains("-A FORWARD -d 10.10.10.10/32 -j AL-FWD-web").contains("-A AL-FWD-web -i eth1 -j RETURN")
-                .contains("-A INPUT -d 10.10.10.10/32 -j AL-IN-web")
-                .contains("-A AL-PORTS-web -p tcp -m tcp --dport 80 -j ACCEPT")
-                .contains("-A AL-PORTS-web -p icmp -m icmp --icmp-type 8 -j ACCEPT");
+        assertThat(o).contains("-A FORWARD -d 10.10.10.10/32 -m comment --comment \"anyloop service web: forwarded to it (T3)\" -j AL-FWD-web")
+                .contains("-A AL-FWD-web -i eth1 -m comment --comment \"anyloop service web: allow segments lan\" -j RETURN")
+                .contains("-A INPUT -d 10.10.10.10/32 -m comment --comment \"anyloop service web: to 10.10.10.10 (T4)\" -j AL-IN-web")
+                .contains("-A AL-PORTS-web -p tcp -m tcp --dport 80 -m comment --comment \"anyloop service web: port tcp/80\" -j ACCEPT")
+                .contains("-A AL-PORTS-web -p icmp -m icmp --icmp-type 8 -m comment --comment \"anyloop service web: ping\" -j ACCEPT");
         // T5: Docker's DNAT and anyloop's DOCKER-USER restriction
         assertThat(o).contains("-A DOCKER -d 10.10.10.20/32 ! -i docker0 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.17.0.2:2368")
-                .contains("-A DOCKER-USER -d 172.17.0.2/32 -o docker0 -j AL-DK-ghost");
+                .contains("-A DOCKER-USER -d 172.17.0.2/32 -o docker0 -m comment --comment \"anyloop service ghost: published to"
+                        + " container ghost (T5)\" -j AL-DK-ghost");
         // T6: DNS on the router's loopback; T8: the loopback source toward the LAN
         assertThat(o).contains("T6 service dns-router: sockets bound to 10.53.0.1 only")
                 .contains("ip route replace 192.168.1.0/24 dev eth1 proto kernel scope link src 10.255.0.1");

@@ -1,0 +1,120 @@
+package dev.anyloop.check;
+
+import dev.anyloop.sim.Outcome;
+import dev.anyloop.sim.RoundTrip;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs batches of jobs on a few threads and hands their findings on in plan order. With {@code traceAll} every job
+ * runs as a traced round trip, its finding carrying the proof (what the lab and the tests read); otherwise a job
+ * runs on the simulator's trace-free path and only a failing one is traced again for its proof. Passing findings are
+ * made (without a proof unless traced) only with {@code keepPasses}; else they are just counted.
+ */
+final class Runner implements AutoCloseable {
+    /** Jobs per task: large enough to amortise the hand-off, small enough to keep both cores busy to the end. */
+    private static final int CHUNK = 2048;
+
+    private final boolean traceAll;
+    private final boolean keepPasses;
+    private final Checker.Progress progress;
+    private final ExecutorService pool;
+    private final int threads;
+    private final long total;
+    private final AtomicLong done = new AtomicLong();
+    private long passed;
+
+    Runner(boolean traceAll, boolean keepPasses, int threads, long total, Checker.Progress progress) {
+        this.traceAll = traceAll;
+        this.keepPasses = keepPasses || traceAll;
+        this.threads = Math.max(1, threads);
+        this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
+            Thread t = new Thread(r, "anyloop-check");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        this.total = total;
+        this.progress = progress;
+    }
+
+    long passed() { return passed; }
+
+    /** Hands on a finding made outside a batch (T5, T6): a pass is counted, and kept only with keepPasses. */
+    void emit(Finding f, Consumer<Finding> sink) {
+        if (f.kind() == Finding.Kind.PASS) {
+            passed++;
+            if (!keepPasses) return;
+        }
+        sink.accept(f);
+    }
+
+    /** True when every check is a traced round trip. */
+    boolean traceAll() { return traceAll; }
+
+    /** Runs every job of {@code b}; findings (passes too when keepPasses) go to {@code sink} in job order. */
+    void run(Batch b, Consumer<Finding> sink) {
+        b.prepare();
+        b.notes().forEach(sink);
+        int n = b.size();
+        Finding[] out = new Finding[n];
+        boolean[] pass = new boolean[n];
+        if (pool == null || n <= CHUNK) {
+            runRange(b, 0, n, out, pass);
+        } else {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int from = 0; from < n; from += CHUNK) {
+                int lo = from, hi = Math.min(n, from + CHUNK);
+                tasks.add(pool.submit(() -> runRange(b, lo, hi, out, pass)));
+            }
+            for (Future<?> t : tasks) {
+                try {
+                    t.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("check interrupted", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (pass[i]) passed++;
+            if (out[i] != null) sink.accept(out[i]);
+        }
+    }
+
+    private void runRange(Batch b, int lo, int hi, Finding[] out, boolean[] pass) {
+        for (int i = lo; i < hi; i++) {
+            Job j = b.job(i);
+            if (j == null) continue;
+            Job.Judged v;
+            RoundTrip rt = null;
+            if (traceAll) {
+                rt = j.sim().roundTrip(j.flow());
+                v = j.judge().apply(Outcome.of(rt));
+            } else {
+                v = j.judge().apply(j.sim().outcome(j.flow()));
+            }
+            if (v == null) continue; // the job found nothing to check (its own judge said so)
+            pass[i] = v.kind() == Finding.Kind.PASS;
+            if (pass[i] && !keepPasses) continue;
+            // a failure (or note) is traced for its proof; a kept pass carries one only when everything is traced
+            if (rt == null && !pass[i]) rt = j.sim().roundTrip(j.flow());
+            out[i] = new Finding(v.technique(), v.kind(), v.message().get(), Optional.ofNullable(rt));
+        }
+        progress.update(done.addAndGet(hi - lo), total);
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) pool.shutdownNow();
+    }
+}
