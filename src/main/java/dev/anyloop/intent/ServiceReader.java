@@ -286,8 +286,8 @@ final class ServiceReader {
         int dash = number.indexOf('-');
         if (dash > 0 && !icmp) {
             int first = portNumber(text, number.substring(0, dash)), last = portNumber(text, number.substring(dash + 1));
-            if (last <= first) {
-                throw new IllegalArgumentException("Invalid port range '" + text + "': " + last + " is not after " + first);
+            if (last < first) {
+                throw new IllegalArgumentException("Invalid port range '" + text + "': it ends (" + last + ") before it starts (" + first + ")");
             }
             if (last - first + 1 > MAX_RANGE) {
                 throw new IllegalArgumentException("Invalid port range '" + text + "': " + (last - first + 1)

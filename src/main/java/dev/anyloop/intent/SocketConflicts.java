@@ -67,12 +67,16 @@ final class SocketConflicts {
             return Optional.of(other + "socket " + o.socket(n) + " already takes it (two services on one address need"
                     + " different ports)");
         }
-        String wildcard = o.address().isEmpty() ? other + "socket " + o.socket(n) + " (bind: any)"
-                : "the socket " + b.socket(n) + " this service's bind: any opens";
-        String specific = o.address().isEmpty() ? (b.address().isEmpty() ? "this service's own " + b.socket(n) : b.socket(n))
-                : other + "socket " + o.socket(n);
-        return Optional.of("Linux cannot open " + specific + " beside " + wildcard + ", which holds port " + n + " on every "
-                + (b.family() == Family.V4 ? "IPv4" : "IPv6") + " address of host " + host
+        String fam = b.family() == Family.V4 ? "IPv4" : "IPv6";
+        if (o.address().isEmpty() && b.address().isEmpty()) {
+            return Optional.of("service " + o.service().name() + " (bind: any) already opens " + o.socket(n) + ", and this service's "
+                    + "bind: any needs the same socket (bind fails with EADDRINUSE): use another port, or bind both to their own addresses");
+        }
+        Bound wild = o.address().isEmpty() ? o : b, specific = o.address().isEmpty() ? b : o;
+        String wildName = wild == b ? "this service's" : "service " + wild.service().name() + "'s";
+        String specName = specific == b ? "this service's" : "service " + specific.service().name() + "'s";
+        return Optional.of(wildName + " bind: any socket " + wild.socket(n) + " holds port " + n + " on every " + fam
+                + " address of host " + host + ", so Linux cannot also open " + specName + " " + specific.socket(n)
                 + " (bind fails with EADDRINUSE): bind both to their own addresses, or use another port");
     }
 

@@ -68,9 +68,16 @@ final class Validator {
     /** What the lab puts before a segment's name for its switch namespace (lab.LabPlan). */
     static final String SWITCH_PREFIX = "sw-";
 
+    /** The longest name of a segment with may-reach: its chain AL-SEG-NAME must fit xtables' 28 characters. */
+    static final int MAX_FENCED_SEGMENT = 21;
+
     /** may-reach names defined segments. */
     private void reach(SegmentDef s) {
         s.reach().ifPresent(r -> {
+            if (s.name().length() > MAX_FENCED_SEGMENT) {
+                problems.at("segments/" + s.name() + "/may-reach", "segment " + s.name() + ": may-reach: the fence is chain AL-SEG-"
+                        + s.name() + ", over iptables' 28 characters: a fenced segment's name has at most " + MAX_FENCED_SEGMENT);
+            }
             for (int k = 0; k < r.segments().size(); k++) {
                 String seg = r.segments().get(k);
                 if (!intent.segments().containsKey(seg)) {
