@@ -137,7 +137,12 @@ public final class Checker {
     private Batch access(ServiceDef s, Ip x) {
         List<String> from = clients.stream().filter(c -> !s.hosts().contains(c) && hasFamily(network, c, x)).toList();
         List<Flow> probes = new ArrayList<>();
-        for (PortDef p : probes(s)) probes.add(Flow.of(from.isEmpty() ? "" : from.get(0), x, p.proto(), p.port()));
+        // ICMP echo belongs to the address: checked once, with the first service there
+        List<ServiceDef> at = intent.servicesAt(x);
+        boolean echo = at.get(0) == s;
+        for (PortDef p : probes(s)) {
+            if (p.proto() != Proto.ICMP || echo) probes.add(Flow.of(from.isEmpty() ? "" : from.get(0), x, p.proto(), p.port()));
+        }
         Admission adm = admission.get(s.name());
         return new Batch() {
             @Override
@@ -151,9 +156,20 @@ public final class Checker {
                 return new Job(sim, flow, o -> {
                     boolean allowed = o.source().map(adm::admits).orElseGet(() -> adm.admitsClient(client));
                     boolean expect = allowed && (p.proto() != Proto.ICMP || s.ping());
-                    return Job.Judged.held(o.reachable() == expect, expect ? "T2/T4" : (allowed ? "T4" : "T3/T4"),
-                            () -> s.name() + ": " + flow + " expected " + (expect ? "reachable" : "refused") + " ("
-                                    + adm.explain(o.source(), client) + (allowed && !expect ? "; ping: false" : "") + "), " + outcome(o));
+                    if (p.proto() == Proto.ICMP && at.size() > 1) {
+                        // a shared address answers echo when any of its services with ping: true admits the source
+                        expect = at.stream().anyMatch(o2 -> o2.ping() && o.source().map(admission.get(o2.name())::admits)
+                                .orElseGet(() -> admission.get(o2.name()).admitsClient(client)));
+                        allowed = expect || allowed;
+                    }
+                    boolean expected = expect;
+                    boolean admitted = allowed;
+                    String shared = p.proto() == Proto.ICMP && at.size() > 1 ? "; echo to " + x + " is answered when a service there with"
+                            + " ping: true admits the source" : "";
+                    return Job.Judged.held(o.reachable() == expected, expected ? "T2/T4" : (admitted ? "T4" : "T3/T4"),
+                            () -> s.name() + ": " + flow + " expected " + (expected ? "reachable" : "refused") + " ("
+                                    + adm.explain(o.source(), client) + (admitted && !expected ? "; ping: false" : "") + shared + "), "
+                                    + outcome(o));
                 });
             }
         };
@@ -197,10 +213,26 @@ public final class Checker {
         return Optional.empty();
     }
 
-    /** T8: every peer in the prefix answers the host, and the host's packets carry the loopback source. */
+    /**
+     * T8: every peer in the prefix answers the host, and the host's packets carry the loopback source; a service
+     * address inside the prefix (a source intent toward one service) is such a peer too.
+     */
     private Batch sourceAddresses() {
         List<Job> jobs = new ArrayList<>();
         for (SourceDef src : intent.sources()) {
+            for (ServiceDef s : intent.services().values()) {
+                if (s.hosts().contains(src.host())) continue;
+                // echo when the service answers it, else its first port
+                PortDef probe = s.ping() || s.ports().isEmpty() ? new PortDef(Proto.ICMP, 0) : new PortDef(s.ports().get(0).proto(),
+                        s.ports().get(0).port());
+                for (Ip x : s.addresses()) {
+                    if (!src.to().contains(x)) continue;
+                    Flow flow = Flow.of(src.host(), x, probe.proto(), probe.port());
+                    jobs.add(new Job(sim, flow, o -> Job.Judged.held(o.reachable() && o.source().equals(Optional.of(src.from())), "T8",
+                            () -> src.host() + " -> service " + s.name() + " (" + flow + "): expected source " + src.from()
+                                    + " and a route back, got source " + o.source().map(Ip::toString).orElse("none") + ", " + outcome(o))));
+                }
+            }
             for (HostDef peer : intent.hosts().values()) {
                 if (peer.name().equals(src.host())) continue;
                 for (InterfaceDef i : peer.interfaces().values()) {

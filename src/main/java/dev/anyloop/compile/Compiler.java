@@ -116,8 +116,27 @@ public final class Compiler {
 
         // Docker turns on net.ipv4.ip_forward itself so its bridge can forward.
         return new DeviceState(h.name(), links, addresses, ordered(routes), rules,
-                HostSysctls.of(links, addresses, h.forwarding() || docker, h.forwarding(), HostSysctls.rpFilter(h.rpFilter())),
+                HostSysctls.of(links, addresses, h.forwarding() || docker, h.forwarding(), HostSysctls.rpFilter(h.rpFilter()),
+                        redirects(intent, paths, h)),
                 v4.build(), v6.build(), Listeners.of(intent, h.name()));
+    }
+
+    /**
+     * A router that sends service traffic back out the interface it came in on must not redirect the client to the
+     * service host (T7 would stop failing over); its IPv6 neighbours on such a segment stop accepting redirects.
+     */
+    private static HostSysctls.Redirects redirects(Intent intent, ServicePaths paths, HostDef h) {
+        HostSysctls.Redirects r = HostSysctls.Redirects.KEEP;
+        if (h.forwarding() && paths.on(h.name()).stream().anyMatch(hop -> hop.address().isV4())) r = HostSysctls.Redirects.DONT_SEND_V4;
+        if (!h.forwarding()) {
+            Set<String> mine = h.interfaces().values().stream().map(InterfaceDef::segment).collect(Collectors.toSet());
+            for (ServicePaths.Hop hop : paths.all()) {
+                if (hop.address().isV4()) continue;
+                InterfaceDef out = intent.hosts().get(hop.router()).interfaces().get(hop.dev());
+                if (out != null && mine.contains(out.segment())) return r.and(HostSysctls.Redirects.DONT_ACCEPT_V6);
+            }
+        }
+        return r;
     }
 
     /** IPv4 before IPv6, main table before others before local; creation order within (a stable sort). */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Tag;
 @Tag("root")
 class ExamplesLabProbeRootTest {
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"home, inhome", "campus, incampus"})
+    @CsvSource({"home, inhome", "campus, incampus", "office, inoffice"})
     void labProbeAgreesThreeTimesInARow(String example, String lab) {
         String file = "examples/" + example + ".yaml";
         try {

@@ -103,7 +103,7 @@ class LabPiecesTest {
         assertThat(new Probe.Tcp(Ip.parse("fd00::1"), 80).argv()).containsExactly("socat", "-T2", "-u",
                 "TCP:[fd00::1]:80,connect-timeout=2", "STDOUT");
         assertThat(new Probe.Dns(Ip.parse("10.53.0.1"), 53).argv()).containsExactly("dig", "@10.53.0.1", "-p", "53",
-                "whoami.anyloop", "TXT", "+short", "+time=1", "+tries=1");
+                "whoami.anyloop", "TXT", "+short", "+time=2", "+tries=1");
         Probe.Udp udp = new Probe.Udp(Ip.parse("10.0.0.1"), 7, "hi\n");
         assertThat(udp.argv()).containsExactly("socat", "-T2", "-t1", "-", "UDP:10.0.0.1:7");
         assertThat(udp.stdin()).contains("hi\n");
