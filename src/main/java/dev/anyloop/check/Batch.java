@@ -13,6 +13,15 @@ interface Batch {
     /** Called once before the first job is made (a failover scenario derives its simulator here). */
     default void prepare() { }
 
+    /** Called once after the last job ran: whatever prepare() made can go. */
+    default void finish() { }
+
+    /**
+     * The job whose result stands for job {@code i}'s (its client's {@link Symmetry} representative's, same probe),
+     * or -1 when job i must run itself. A stand-in's pass (or skip) is job i's; a failure makes job i run.
+     */
+    default int sameAs(int i) { return -1; }
+
     /** Findings that need no round trip (a note), emitted before the jobs' findings. */
     default java.util.List<Finding> notes() { return java.util.List.of(); }
 }

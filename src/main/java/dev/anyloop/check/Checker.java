@@ -48,9 +48,19 @@ public final class Checker {
      * How to run: on how many threads; whether every check is a traced round trip ({@code traceAll}, what the lab and
      * the tests read); whether passing findings are handed on ({@code keepPasses}) or only counted.
      */
-    public record Options(int threads, boolean traceAll, boolean keepPasses, Progress progress) {
+    public record Options(int threads, boolean traceAll, boolean keepPasses, boolean classes, Progress progress) {
         /** Every finding, each with its traced proof. */
-        public static Options full() { return new Options(Runtime.getRuntime().availableProcessors(), true, true, Progress.NONE); }
+        public static Options full() {
+            return new Options(Runtime.getRuntime().availableProcessors(), true, true, false, Progress.NONE);
+        }
+
+        /**
+         * The command line's: passes only counted, the trace-free path, and with {@code classes} one client of each
+         * {@link Symmetry} class simulated for its class (only valid on the network compiled from the intent).
+         */
+        public static Options fast(int threads, boolean classes, Progress progress) {
+            return new Options(threads, false, false, classes, progress);
+        }
     }
 
     /** How many checks passed and failed and how many notes there were. */
@@ -63,15 +73,21 @@ public final class Checker {
     private final Options options;
     private final List<String> clients;
     private final Map<String, Admission> admission = new HashMap<>();
+    private final Symmetry symmetry;
+    private final Families families;
 
     private Checker(Intent intent, Network network, Provenance provenance, Options options) {
         this.intent = intent;
         this.network = network;
         this.provenance = provenance;
         this.options = options;
+        long t = System.nanoTime();
         this.sim = Simulator.of(network);
+        phase("simulator", t);
         this.clients = intent.hosts().keySet().stream().filter(h -> network.hosts().containsKey(h)).toList();
+        this.families = new Families(network);
         for (ServiceDef s : intent.services().values()) admission.put(s.name(), new Admission(intent, s.allow()));
+        this.symmetry = options.classes() && !options.traceAll() && !options.keepPasses() ? Symmetry.of(intent) : Symmetry.none();
     }
 
     /** Runs every check with its traced proof; the order is the file's order, expectations first. */
@@ -86,7 +102,23 @@ public final class Checker {
         return new Checker(intent, network, provenance, options).all(sink);
     }
 
+    /** With -Danyloop.check.timing=true, prints how long each part took (for the benchmark). */
+    private static long phase(String what, long t0) {
+        long now = System.nanoTime();
+        if (Boolean.getBoolean("anyloop.check.timing")) {
+            System.err.printf("check: %-22s %6.2f s (process CPU so far %.2f s)%n", what, (now - t0) / 1e9, cpu());
+        }
+        return now;
+    }
+
+    /** CPU time of the whole JVM so far, every thread (the JIT and the GC included). */
+    public static double cpu() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9 : 0;
+    }
+
     private Summary all(Consumer<Finding> sink) {
+        long t = System.nanoTime();
         long[] counts = new long[2];
         Consumer<Finding> counted = f -> {
             if (f.kind() == Finding.Kind.FAIL) counts[0]++;
@@ -98,18 +130,22 @@ public final class Checker {
         for (ServiceDef s : intent.services().values()) for (Ip x : s.addresses()) access.add(access(s, x));
         Batch t8 = sourceAddresses();
         List<Batch> fences = SegmentFences.batches(intent, network, sim, clients);
-        List<Batch> failover = Failover.batches(intent, network, provenance, sim, clients, admission);
+        List<Batch> failover = Failover.batches(intent, network, provenance, sim, clients, admission, symmetry, families);
         long total = expect.size() + t8.size();
         for (List<Batch> bs : List.of(access, fences, failover)) for (Batch b : bs) total += b.size();
+        t = phase("plan", t);
         try (Runner r = new Runner(options.traceAll(), options.keepPasses(), options.threads(), total, options.progress())) {
             r.run(expect, counted);
             for (Batch b : access) r.run(b, counted);
+            t = phase("expect + access", t);
             // T6 stops at the first client that reaches the host: a few sequential round trips
             hidden(f -> r.emit(f, counted), r.traceAll());
             r.run(t8, counted);
             for (Batch b : fences) r.run(b, counted);
             for (Finding f : ShadowedRules.find(intent, network, sim, clients)) r.emit(f, counted);
+            t = phase("T6 T8 fences T5", t);
             for (Batch b : failover) r.run(b, counted);
+            phase("failover", t);
             return new Summary(r.passed(), counts[0], counts[1]);
         }
     }
@@ -119,7 +155,7 @@ public final class Checker {
         for (ExpectDef e : intent.expectations()) {
             for (Ip dst : resolve(e.to())) {
                 // a service name stands for its addresses of the families the client speaks
-                if (intent.services().containsKey(e.to()) && !hasFamily(network, e.from(), dst)) continue;
+                if (intent.services().containsKey(e.to()) && !families.has(e.from(), dst)) continue;
                 Flow flow = Flow.of(e.from(), dst, e.proto(), e.port());
                 jobs.add(new Job(sim, flow, o -> Job.Judged.held(o.reachable() == e.reachable(), "expect",
                         () -> "line " + e.pos().line() + ": " + flow + " expected " + (e.reachable() ? "reachable" : "not reachable")
@@ -135,7 +171,7 @@ public final class Checker {
      * outside the segment that makes it "allowed").
      */
     private Batch access(ServiceDef s, Ip x) {
-        List<String> from = clients.stream().filter(c -> !s.hosts().contains(c) && hasFamily(network, c, x)).toList();
+        List<String> from = clients.stream().filter(c -> !s.hosts().contains(c) && families.has(c, x)).toList();
         List<Flow> probes = new ArrayList<>();
         // ICMP echo belongs to the address: checked once, with the first service there
         List<ServiceDef> at = intent.servicesAt(x);
@@ -144,9 +180,16 @@ public final class Checker {
             if (p.proto() != Proto.ICMP || echo) probes.add(Flow.of(from.isEmpty() ? "" : from.get(0), x, p.proto(), p.port()));
         }
         Admission adm = admission.get(s.name());
+        int[] standIn = symmetry.standIns(from);
         return new Batch() {
             @Override
             public int size() { return from.size() * probes.size(); }
+
+            @Override
+            public int sameAs(int i) {
+                int r = standIn[i / probes.size()];
+                return r < 0 ? -1 : r * probes.size() + i % probes.size();
+            }
 
             @Override
             public Job job(int i) {
@@ -164,11 +207,11 @@ public final class Checker {
                     }
                     boolean expected = expect;
                     boolean admitted = allowed;
-                    String shared = p.proto() == Proto.ICMP && at.size() > 1 ? "; echo to " + x + " is answered when a service there with"
+                    String echoNote = p.proto() == Proto.ICMP && at.size() > 1 ? "; echo to " + x + " is answered when a service there with"
                             + " ping: true admits the source" : "";
                     return Job.Judged.held(o.reachable() == expected, expected ? "T2/T4" : (admitted ? "T4" : "T3/T4"),
                             () -> s.name() + ": " + flow + " expected " + (expected ? "reachable" : "refused") + " ("
-                                    + adm.explain(o.source(), client) + (admitted && !expected ? "; ping: false" : "") + shared + "), "
+                                    + adm.explain(o.source(), client) + (admitted && !expected ? "; ping: false" : "") + echoNote + "), "
                                     + outcome(o));
                 });
             }
@@ -200,7 +243,7 @@ public final class Checker {
      */
     private Optional<Finding> hiddenAt(ServiceDef s, Admission adm, String host, Ip addr, PortDef p, boolean traceAll) {
         for (String c : clients) {
-            if (c.equals(host) || !adm.admitsClient(c) || !hasFamily(network, c, addr)) continue;
+            if (c.equals(host) || !adm.admitsClient(c) || !families.has(c, addr)) continue;
             Flow flow = Flow.of(c, addr, p.proto(), p.port());
             Outcome o = sim.outcome(flow);
             boolean atHost = o.verdict().step().host().equals(host) || o.reachable();
@@ -266,6 +309,20 @@ public final class Checker {
             if (a.address().family() == dst.family() && !a.address().ip().isLoopback() && !a.dev().equals("lo")) return true;
         }
         return false;
+    }
+
+    /** {@link #hasFamily} for every host of a network, worked out once (a check asks it for every client and service). */
+    static final class Families {
+        private final Map<String, Integer> bits = new HashMap<>();
+
+        Families(Network n) {
+            for (String h : n.hosts().keySet()) {
+                int b = (hasFamily(n, h, Ip.zero(dev.anyloop.net.Family.V4)) ? 1 : 0) | (hasFamily(n, h, Ip.zero(dev.anyloop.net.Family.V6)) ? 2 : 0);
+                bits.put(h, b);
+            }
+        }
+
+        boolean has(String host, Ip dst) { return (bits.getOrDefault(host, 0) & (dst.isV4() ? 1 : 2)) != 0; }
     }
 
     /** The transport probes a service is checked with: the first and last port of each range, and ICMP echo. */

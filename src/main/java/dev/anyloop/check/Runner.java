@@ -58,59 +58,86 @@ final class Runner implements AutoCloseable {
     /** True when every check is a traced round trip. */
     boolean traceAll() { return traceAll; }
 
+    /** What a job came to: nothing to check, passed, or a finding (failure, note, or a kept pass). */
+    private static final byte SKIP = 0, PASS = 1, FINDING = 2;
+
     /** Runs every job of {@code b}; findings (passes too when keepPasses) go to {@code sink} in job order. */
     void run(Batch b, Consumer<Finding> sink) {
         b.prepare();
         b.notes().forEach(sink);
         int n = b.size();
         Finding[] out = new Finding[n];
-        boolean[] pass = new boolean[n];
-        if (pool == null || n <= CHUNK) {
-            runRange(b, 0, n, out, pass);
-        } else {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (int from = 0; from < n; from += CHUNK) {
-                int lo = from, hi = Math.min(n, from + CHUNK);
-                tasks.add(pool.submit(() -> runRange(b, lo, hi, out, pass)));
+        byte[] result = new byte[n];
+        // stand-ins first, then the jobs they stand for: a stand-in's pass is theirs without a round trip
+        parallel(n, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) if (b.sameAs(i) < 0) result[i] = run(b, i, out);
+        }, false);
+        parallel(n, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int k = b.sameAs(i);
+                if (k < 0) continue;
+                result[i] = result[k] == FINDING || keepPasses ? run(b, i, out) : result[k];
             }
-            for (Future<?> t : tasks) {
-                try {
-                    t.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("check interrupted", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        }
+        }, true);
+        b.finish();
         for (int i = 0; i < n; i++) {
-            if (pass[i]) passed++;
+            if (result[i] == PASS || out[i] != null && out[i].kind() == Finding.Kind.PASS) passed++;
             if (out[i] != null) sink.accept(out[i]);
         }
     }
 
-    private void runRange(Batch b, int lo, int hi, Finding[] out, boolean[] pass) {
-        for (int i = lo; i < hi; i++) {
-            Job j = b.job(i);
-            if (j == null) continue;
-            Job.Judged v;
-            RoundTrip rt = null;
-            if (traceAll) {
-                rt = j.sim().roundTrip(j.flow());
-                v = j.judge().apply(Outcome.of(rt));
-            } else {
-                v = j.judge().apply(j.sim().outcome(j.flow()));
-            }
-            if (v == null) continue; // the job found nothing to check (its own judge said so)
-            pass[i] = v.kind() == Finding.Kind.PASS;
-            if (pass[i] && !keepPasses) continue;
-            // a failure (or note) is traced for its proof; a kept pass carries one only when everything is traced
-            if (rt == null && !pass[i]) rt = j.sim().roundTrip(j.flow());
-            out[i] = new Finding(v.technique(), v.kind(), v.message().get(), Optional.ofNullable(rt));
+    /** A range task. */
+    private interface Range { void run(int lo, int hi); }
+
+    /** Runs {@code task} over 0..n in chunks on the pool (or here); reports progress when {@code count}. */
+    private void parallel(int n, Range task, boolean count) {
+        if (pool == null || n <= CHUNK) {
+            task.run(0, n);
+            if (count) progress.update(done.addAndGet(n), total);
+            return;
         }
-        progress.update(done.addAndGet(hi - lo), total);
+        List<Future<?>> tasks = new ArrayList<>();
+        for (int from = 0; from < n; from += CHUNK) {
+            int lo = from, hi = Math.min(n, from + CHUNK);
+            tasks.add(pool.submit(() -> {
+                task.run(lo, hi);
+                if (count) progress.update(done.addAndGet(hi - lo), total);
+            }));
+        }
+        for (Future<?> t : tasks) {
+            try {
+                t.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("check interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    /** Runs job {@code i} of {@code b}; a finding it keeps goes to {@code out[i]}. */
+    private byte run(Batch b, int i, Finding[] out) {
+        Job j = b.job(i);
+        if (j == null) return SKIP;
+        Job.Judged v;
+        RoundTrip rt = null;
+        if (traceAll) {
+            rt = j.sim().roundTrip(j.flow());
+            v = j.judge().apply(Outcome.of(rt));
+        } else {
+            v = j.judge().apply(j.sim().outcome(j.flow()));
+        }
+        if (v != null && v.kind() != Finding.Kind.PASS && rt == null) {
+            rt = j.sim().roundTrip(j.flow()); // a failure (or note) is traced for its proof
+            v = j.judge().apply(Outcome.of(rt));
+        }
+        if (v == null) return SKIP; // the job found nothing to check (its own judge said so)
+        boolean pass = v.kind() == Finding.Kind.PASS;
+        if (pass && !keepPasses) return PASS;
+        out[i] = new Finding(v.technique(), v.kind(), v.message().get(), Optional.ofNullable(rt));
+        return FINDING;
     }
 
     @Override

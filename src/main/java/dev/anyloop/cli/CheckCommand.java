@@ -39,12 +39,23 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
         Intent intent = Inputs.intent(file, err);
+        long t1 = System.nanoTime();
         Compiled c = Compiler.compiled(intent);
+        if (Boolean.getBoolean("anyloop.check.timing")) {
+            err.printf("check: %-22s %6.2f s%ncheck: %-22s %6.2f s (process CPU so far %.2f s)%n", "load and validate", (t1 - t0) / 1e9,
+                    "compile", (System.nanoTime() - t1) / 1e9, Checker.cpu());
+        }
         // a terminal: System.console() is there only when stdin and stdout are both interactive
         ProgressBar bar = progress.orElse(System.console() != null) ? new ProgressBar(err, "check") : null;
-        Checker.Options options = new Checker.Options(threads.orElse(Runtime.getRuntime().availableProcessors()), false, verbose,
-                bar == null ? Checker.Progress.NONE : bar);
+        // -Danyloop.check.classes=false simulates every client (for the benchmark's figures without the classes)
+        boolean classes = !verbose && !"false".equals(System.getProperty("anyloop.check.classes"));
+        Checker.Options options = verbose
+                ? new Checker.Options(threads.orElse(Runtime.getRuntime().availableProcessors()), false, true, false,
+                        bar == null ? Checker.Progress.NONE : bar)
+                : Checker.Options.fast(threads.orElse(Runtime.getRuntime().availableProcessors()), classes,
+                        bar == null ? Checker.Progress.NONE : bar);
         Checker.Summary sum = Checker.run(intent, c.network(), c.provenance(), options, f -> {
             if (bar != null) bar.done();
             out.println(f.line());

@@ -55,6 +55,8 @@ final class HostModel {
      * arrays are indexed like devNames and hold what the maps above hold.
      */
     private final String[] devNames;
+    /** devNames by name, for hosts with many devices (a router with 50 LANs): a scan of 50 names per lookup costs more. */
+    private final java.util.Map<String, Integer> devByName;
     private final boolean[] devUp;
     private final DevConf[] devConf;
     private final List<Addr>[] devV4;
@@ -114,6 +116,12 @@ final class HostModel {
         this.ignoreEcho6 = "1".equals(s.get("net.ipv6.icmp.echo_ignore_all").orElse("0").trim());
         this.listeners = d.listeners().toArray(new Listener[0]);
         this.devNames = devices.toArray(new String[0]);
+        java.util.Map<String, Integer> byName = null;
+        if (devNames.length > 8) {
+            byName = new java.util.HashMap<>();
+            for (int i = devNames.length - 1; i >= 0; i--) byName.put(devNames[i], i);
+        }
+        this.devByName = byName;
         int nd = devNames.length;
         this.devUp = new boolean[nd];
         this.devConf = new DevConf[nd];
@@ -153,6 +161,10 @@ final class HostModel {
 
     /** The index of {@code dev} in {@link #devices}, or -1. */
     int devIndex(String dev) {
+        if (devByName != null) {
+            Integer i = devByName.get(dev);
+            return i == null ? -1 : i;
+        }
         String[] names = devNames;
         for (int i = 0; i < names.length; i++) if (names[i] == dev) return i;
         for (int i = 0; i < names.length; i++) if (names[i].equals(dev)) return i;

@@ -32,7 +32,7 @@ public final class Simulator {
             HostModel reuse = base == null || base.network.hosts().get(d.host()) != d ? null : base.hosts.get(d.host());
             hosts.put(d.host(), reuse != null ? reuse : new HostModel(d));
         }
-        this.tracer = new Tracer(hosts, new Wiring(n, hosts));
+        this.tracer = new Tracer(hosts, base == null ? new Wiring(n, hosts) : Wiring.derive(base.tracer.wiring(), n, hosts));
     }
 
     public static Simulator of(Network n) { return new Simulator(n); }

@@ -24,6 +24,9 @@ final class Tracer {
     private final Map<String, HostModel> hosts;
     private final Wiring wiring;
 
+    /** The wiring this tracer walks (a derived simulator starts from it). */
+    Wiring wiring() { return wiring; }
+
     Tracer(Map<String, HostModel> hosts, Wiring wiring) {
         this.hosts = hosts;
         this.wiring = wiring;

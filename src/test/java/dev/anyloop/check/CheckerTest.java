@@ -105,7 +105,7 @@ class CheckerTest {
         List<Finding> traced = Checker.run(HOME, broken);
         List<Finding> fast = new java.util.ArrayList<>();
         Checker.Summary sum = Checker.run(HOME, broken, Compiler.compiled(HOME).provenance(),
-                new Checker.Options(2, false, false, Checker.Progress.NONE), fast::add);
+                Checker.Options.fast(2, false, Checker.Progress.NONE), fast::add);
         assertThat(sum.passed()).isEqualTo(traced.stream().filter(f -> f.kind() == Finding.Kind.PASS).count());
         assertThat(sum.failed()).isPositive().isEqualTo(traced.stream().filter(Finding::failed).count());
         assertThat(fast).extracting(Finding::line).containsExactlyElementsOf(traced.stream().filter(f -> f.kind() != Finding.Kind.PASS)
