@@ -11,6 +11,8 @@ final class CheckSection {
      * tens of megabytes at 1,000 hosts; {@code anyloop trace} gives any of them.
      */
     static final int TRACES_ABOVE = 400;
+    /** Passing findings listed at most; the rest are counted ({@code anyloop check -v} prints every one). */
+    static final int PASSES_LISTED = 2000;
 
     private CheckSection() { }
 
@@ -36,7 +38,12 @@ final class CheckSection {
             if (kind == Finding.Kind.PASS) h.open("details", "class", "findings " + cls);
             else h.open("details", "class", "findings " + cls, "open", "");
             h.el("summary", of.size() + " " + (kind == Finding.Kind.PASS ? "passed" : kind == Finding.Kind.FAIL ? "failed" : "notes"));
+            int listed = 0;
             for (Finding f : of) {
+                if (kind == Finding.Kind.PASS && ++listed > PASSES_LISTED) {
+                    h.el("p", "and " + (of.size() - PASSES_LISTED) + " more passing checks: anyloop check -v lists every one", "class", "hint");
+                    break;
+                }
                 boolean trace = f.proof().isPresent() && (kind != Finding.Kind.PASS || passTraces);
                 h.open(trace ? "details" : "div", "class", "finding " + cls);
                 h.open(trace ? "summary" : "p").el("span", kind.name(), "class", "kind " + cls).text(" ")

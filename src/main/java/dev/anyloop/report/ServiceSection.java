@@ -1,7 +1,10 @@
 package dev.anyloop.report;
 
 import dev.anyloop.graph.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The services: addresses, hosts in failover order with the routes to them, the client x port matrix, the failover table. */
@@ -50,13 +53,13 @@ final class ServiceSection {
             h.open("div", "class", "scroll").open("table", "class", "matrix").open("thead").open("tr").el("th", "client");
             for (ServiceView.Column c : v.columns()) h.el("th", c.text());
             h.close("tr").close("thead").open("tbody");
-            for (ServiceView.Row r : v.rows()) {
-                h.open("tr").el("th", r.client());
-                for (Optional<ServiceView.Cell> c : r.cells()) {
-                    if (c.isEmpty()) h.el("td", "–", "class", "na", "title", "no address of this family");
-                    else h.el("td", c.get().reachable() ? "✓" : "✗", "class", c.get().reachable() ? "ok" : "no", "title", c.get().detail());
-                }
-                h.close("tr");
+            if (v.rows().size() <= OPEN_ROWS) {
+                for (ServiceView.Row r : v.rows()) row(h, List.of(r.client()), r.cells());
+            } else {
+                // one row per segment and outcome: 1,000 rows of ticks would hide the answer in the scrolling
+                Map<List<String>, List<ServiceView.Row>> groups = new LinkedHashMap<>();
+                for (ServiceView.Row r : v.rows()) groups.computeIfAbsent(groupKey(t, r), k -> new ArrayList<>()).add(r);
+                groups.values().forEach(g -> row(h, g.stream().map(ServiceView.Row::client).toList(), g.get(0).cells()));
             }
             h.close("tbody").close("table").close("div");
         }
@@ -67,13 +70,58 @@ final class ServiceSection {
                     .el("th", "lose it").close("tr").close("thead").open("tbody");
             for (ServiceView.FailoverRow f : v.failover()) {
                 h.open("tr").el("th", f.down());
-                h.el("td", f.reached().isEmpty() ? "nobody" : String.join("\n", f.reached()), "class", f.reached().isEmpty() ? "no" : "ok");
-                h.el("td", f.lost().isEmpty() ? "nobody" : String.join("\n", f.lost()), "class", f.lost().isEmpty() ? "ok" : "no");
+                clients(h, f.reached(), f.reached().isEmpty() ? "no" : "ok");
+                clients(h, f.lost(), f.lost().isEmpty() ? "ok" : "no");
                 h.close("tr");
             }
             h.close("tbody").close("table");
         }
         h.close("details").nl();
+    }
+
+    /** A matrix row for one client, or for a group of clients with the same results (named in a collapsed list). */
+    private static void row(Html h, List<String> clients, List<Optional<ServiceView.Cell>> cells) {
+        h.open("tr");
+        if (clients.size() == 1) {
+            h.el("th", clients.get(0));
+        } else {
+            h.open("th").open("details").el("summary", clients.size() + " clients like " + clients.get(0))
+                    .el("div", String.join(" ", clients), "class", "members").close("details").close("th");
+        }
+        for (Optional<ServiceView.Cell> c : cells) {
+            if (c.isEmpty()) h.el("td", "–", "class", "na", "title", "no address of this family");
+            else h.el("td", c.get().reachable() ? "✓" : "✗", "class", c.get().reachable() ? "ok" : "no", "title", c.get().detail());
+        }
+        h.close("tr");
+    }
+
+    /** Clients group by their first segment and, cell by cell, reached or not and by whom or at which host it stopped. */
+    private static List<String> groupKey(Topology t, ServiceView.Row r) {
+        List<String> key = new ArrayList<>();
+        key.add(t.attachmentsOf(r.client()).stream().map(Topology.Attachment::segment).findFirst().orElse(""));
+        for (Optional<ServiceView.Cell> c : r.cells()) key.add(c.map(x -> x.reachable() + " " + x.detail().split(":")[0]).orElse("-"));
+        return key;
+    }
+
+    /** A failover cell: each "client: outcome" on its line, or above 20 of them, counted by outcome with the names folded. */
+    private static void clients(Html h, List<String> entries, String cls) {
+        if (entries.isEmpty()) {
+            h.el("td", "nobody", "class", cls);
+            return;
+        }
+        if (entries.size() <= 20) {
+            h.el("td", String.join("\n", entries), "class", cls);
+            return;
+        }
+        Map<String, List<String>> byOutcome = new LinkedHashMap<>();
+        for (String e : entries) {
+            int colon = e.indexOf(": ");
+            byOutcome.computeIfAbsent(e.substring(colon + 2), k -> new ArrayList<>()).add(e.substring(0, colon));
+        }
+        h.open("td", "class", cls);
+        byOutcome.forEach((outcome, who) -> h.open("details").el("summary", who.size() + " clients: " + outcome)
+                .el("div", String.join(" ", who), "class", "members").close("details"));
+        h.close("td");
     }
 
     private static int index(Topology t, String host) {

@@ -125,15 +125,18 @@ public final class Chromium implements AutoCloseable {
     }
 
     /** Opens {@code page} and waits for its load event; returns the milliseconds from the request to the load event. */
-    public double open(Path page) {
+    public double open(Path page) { return open(page.toUri().toString()); }
+
+    /** As {@link #open(Path)} for a URL (about:blank between two measured loads). */
+    public double open(String url) {
         CompletableFuture<JsonNode> loaded = expect("Page.loadEventFired");
-        call("Page.navigate", Map.of("url", page.toUri().toString()));
+        call("Page.navigate", Map.of("url", url));
         try {
             loaded.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalStateException("page did not load: " + page, e);
+            throw new IllegalStateException("page did not load: " + url, e);
         }
-        return eval("performance.getEntriesByType('navigation')[0].loadEventEnd").asDouble();
+        return eval("(performance.getEntriesByType('navigation')[0] || {loadEventEnd: -1}).loadEventEnd").asDouble();
     }
 
     private CompletableFuture<JsonNode> expect(String method) {
