@@ -87,6 +87,12 @@ public record Topology(List<Host> hosts, List<SegmentNode> segments, List<Attach
 
     public Optional<Host> host(String name) { return hosts.stream().filter(h -> h.name().equals(name)).findFirst(); }
 
+    /** The position of host {@code name} in {@link #hosts()} (the SVG's h-N), or -1. */
+    public int indexOf(String name) {
+        for (int i = 0; i < hosts.size(); i++) if (hosts.get(i).name().equals(name)) return i;
+        return -1;
+    }
+
     /** Attachments of one host, in interface order. */
     public List<Attachment> attachmentsOf(String host) { return attachments.stream().filter(a -> a.host().equals(host)).toList(); }
 }

@@ -124,7 +124,7 @@ public final class ReportPage {
         t.segments().forEach(s -> bySegment.put(s.name(), new ArrayList<>()));
         Set<Integer> attached = new HashSet<>();
         for (Topology.Attachment a : t.attachments()) {
-            int i = indexOf(t, a.host());
+            int i = t.indexOf(a.host());
             List<Integer> list = bySegment.get(a.segment());
             if (list != null && !list.contains(i)) list.add(i);
             attached.add(i);
@@ -154,11 +154,6 @@ public final class ReportPage {
             h.close("li");
         }
         h.close("ul").close("details").nl();
-    }
-
-    private static int indexOf(Topology t, String host) {
-        for (int i = 0; i < t.hosts().size(); i++) if (t.hosts().get(i).name().equals(host)) return i;
-        throw new IllegalArgumentException("no host " + host);
     }
 
     /** Leaf hosts (one attachment, not a router, no service) of crowded segments, when the network is large. */

@@ -37,7 +37,9 @@ final class ServiceSection {
 
         h.el("h3", "Hosts in failover order").open("ol", "class", "order");
         for (String host : s.hosts()) {
-            h.open("li").el("button", host, "type", "button", "class", "host-link", "data-h", Integer.toString(index(t, host)));
+            h.open("li");
+            if (t.indexOf(host) >= 0) h.el("button", host, "type", "button", "class", "host-link", "data-h", Integer.toString(t.indexOf(host)));
+            else h.el("span", host + " (not in this network)", "class", "absent");
             List<String> routes = t.paths().stream().filter(p -> p.via().equals(host) && s.addresses().contains(p.address()))
                     .map(p -> p.router() + ": " + p.address() + " via " + p.gateway() + " metric " + Integer.toUnsignedString(p.metric()))
                     .toList();
@@ -122,10 +124,5 @@ final class ServiceSection {
         byOutcome.forEach((outcome, who) -> h.open("details").el("summary", who.size() + " clients: " + outcome)
                 .el("div", String.join(" ", who), "class", "members").close("details"));
         h.close("td");
-    }
-
-    private static int index(Topology t, String host) {
-        for (int i = 0; i < t.hosts().size(); i++) if (t.hosts().get(i).name().equals(host)) return i;
-        return -1;
     }
 }

@@ -207,13 +207,15 @@ public final class Chromium implements AutoCloseable {
         try {
             socket.abort();
         } finally {
+            // its renderer, GPU and crashpad processes: listed before the browser goes, as they are re-parented after
+            List<ProcessHandle> children = process.descendants().toList();
             process.destroy();
             try {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            children.forEach(ProcessHandle::destroyForcibly);
             delete(profile);
         }
     }
