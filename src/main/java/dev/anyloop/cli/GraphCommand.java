@@ -35,6 +35,11 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "write here instead of standard output")
     Path out;
 
+    @Option(names = "--fold", paramLabel = "N",
+            description = "draw the leaf hosts (one interface, no service) of each segment that has more than N of them as one "
+                    + "'+K hosts' box, so a large network stays readable (the report folds at 10 above 60 hosts)")
+    Integer fold;
+
     /** Accepts the formats in any case, and names them when the value is none of them. */
     static final class FormatConverter implements ITypeConverter<GraphFormat> {
         @Override
@@ -51,7 +56,11 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() {
         Sources.Loaded in = sources.load(spec.commandLine().getErr());
         Topology t = TopologyBuilder.of(in.network(), in.intent());
-        String text = format.render(Layout.of(t));
+        if (fold != null && fold < 0) {
+            spec.commandLine().getErr().println("anyloop: --fold " + fold + ": expected 0 or more");
+            return Main.CONFIG_ERROR;
+        }
+        String text = format.render(Layout.of(t, fold == null ? java.util.Set.of() : Layout.leaves(t, fold)));
         Outputs.write(spec, out, text);
         return Main.OK;
     }

@@ -124,6 +124,25 @@ public final class Layout {
         return new Drawing(t, root.getWidth(), root.getHeight(), hostBoxes, segBoxes, attachLines, drawnRoutes, foldList);
     }
 
+    /**
+     * The leaf hosts (one attachment, not a router, no service address) of each segment that has more than
+     * {@code max} of them: what {@link #of(Topology, Set)} can fold so that a segment of 99 desktops is one box.
+     */
+    public static Set<String> leaves(Topology t, int max) {
+        Map<String, Integer> attachments = new HashMap<>();
+        t.attachments().forEach(a -> attachments.merge(a.host(), 1, Integer::sum));
+        Map<String, List<String>> leaves = new LinkedHashMap<>();
+        for (Attachment a : t.attachments()) {
+            Host host = t.host(a.host()).orElseThrow();
+            if (attachments.get(a.host()) == 1 && host.role() != Topology.Role.ROUTER && host.badges().isEmpty()) {
+                leaves.computeIfAbsent(a.segment(), k -> new ArrayList<>()).add(a.host());
+            }
+        }
+        Set<String> out = new java.util.LinkedHashSet<>();
+        leaves.values().stream().filter(l -> l.size() > max).forEach(out::addAll);
+        return out;
+    }
+
     /** A host's box: its name, then its badges (big lines), then its interfaces (small lines). */
     static List<String> hostLines(Topology t, Host h) {
         List<String> lines = new ArrayList<>(List.of(h.name()));

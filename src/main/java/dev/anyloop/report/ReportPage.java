@@ -156,21 +156,9 @@ public final class ReportPage {
         h.close("ul").close("details").nl();
     }
 
-    /** Leaf hosts (one attachment, not a router, no service) of crowded segments, when the network is large. */
+    /** Leaf hosts of crowded segments, when the network is large. */
     static Set<String> folded(Topology t) {
-        if (t.hosts().size() <= FOLD_ABOVE_HOSTS) return Set.of();
-        Map<String, Integer> attachments = new LinkedHashMap<>();
-        t.attachments().forEach(a -> attachments.merge(a.host(), 1, Integer::sum));
-        Map<String, List<String>> leaves = new LinkedHashMap<>();
-        for (Topology.Attachment a : t.attachments()) {
-            Topology.Host host = t.host(a.host()).orElseThrow();
-            if (attachments.get(a.host()) == 1 && host.role() != Topology.Role.ROUTER && host.badges().isEmpty()) {
-                leaves.computeIfAbsent(a.segment(), k -> new ArrayList<>()).add(a.host());
-            }
-        }
-        Set<String> out = new HashSet<>();
-        leaves.values().stream().filter(l -> l.size() > FOLD_LEAVES).forEach(out::addAll);
-        return out;
+        return t.hosts().size() <= FOLD_ABOVE_HOSTS ? Set.of() : Layout.leaves(t, FOLD_LEAVES);
     }
 
     /** The JSON the script reads: each host's plan, in the topology's host order (index = the SVG's h-N). */

@@ -27,6 +27,20 @@ class GraphReportCommandTest {
     }
 
     @Test
+    void foldDrawsACrowdedSegmentsLeafHostsAsOneBox(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("scale.yaml");
+        Files.writeString(yaml, dev.anyloop.report.ScaleIntent.yaml(3, 30));
+        String folded = Cli.run("graph", yaml.toString(), "--format", "json", "--fold", "10").out();
+        // per LAN, the two service hosts keep their boxes and the other 28 fold
+        assertThat(folded.split("\"folded\" : true", -1)).hasSize(3 * 28 + 1);
+        assertThat(folded).contains("\"folds\"");
+        assertThat(Cli.run("graph", yaml.toString(), "--format", "json").out()).doesNotContain("\"folded\"");
+        Cli bad = Cli.run("graph", yaml.toString(), "--fold", "-1");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--fold -1: expected 0 or more");
+    }
+
+    @Test
     void graphUsageErrors() {
         Cli bad = Cli.run("graph", HOME, "--format", "png");
         assertThat(bad.exit()).isEqualTo(2);
