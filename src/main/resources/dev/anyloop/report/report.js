@@ -100,7 +100,8 @@
       if (hit && q !== '') services++;
       d.classList.toggle('hidden-by-search', !hit);
     });
-    count.textContent = q === '' ? '' : hosts + ' hosts, ' + services + ' services match';
+    count.textContent = q === '' ? '' : hosts + (hosts === 1 ? ' host, ' : ' hosts, ') + services
+        + (services === 1 ? ' service match' : ' services match');
     return first;
   }
 

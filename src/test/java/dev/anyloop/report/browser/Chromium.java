@@ -65,6 +65,8 @@ public final class Chromium implements AutoCloseable {
         }
         List<String> argv = List.of(BINARY, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps", "--disable-extensions",
+                // a container's /dev/shm may be 64 MB, too small for a renderer: use /tmp instead
+                "--disable-dev-shm-usage",
                 "--mute-audio", "--hide-scrollbars", "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0", "--window-size=" + width + "," + height, "about:blank");
         Process p = new CommandRunner().start(argv, profile.resolve("chromium.log"));

@@ -76,7 +76,7 @@ class ReportBrowserTest {
         chromium.open(Chromium.page("home.html", Pages.of(HOME)));
         chromium.clickOn("#search");
         chromium.type("10.53.0.53");
-        assertThat(chromium.eval("document.getElementById('search-count').textContent").asText()).isEqualTo("2 hosts, 1 services match");
+        assertThat(chromium.eval("document.getElementById('search-count').textContent").asText()).isEqualTo("2 hosts, 1 service match");
         assertThat(chromium.eval("document.querySelectorAll('svg g.host.match').length").asInt()).isEqualTo(2);
         assertThat(chromium.eval("[...document.querySelectorAll('details.service')].filter(d => d.checkVisibility()).map(d => d.querySelector('.svc-name').textContent)").toString()).isEqualTo("[\"dns\"]");
         chromium.pressEnter();
