@@ -61,7 +61,11 @@ public final class ReportPage {
         h.open("main").nl();
         topology(h, d);
         hosts(h, t);
-        ServiceSection.render(h, services, t);
+        // a cell whose flow a failed check proved is marked, so the matrix shows where reality and intent differ
+        Set<String> failed = new HashSet<>();
+        in.findings().ifPresent(fs -> fs.stream().filter(Finding::failed).flatMap(f -> f.proof().stream())
+                .forEach(rt -> failed.add(rt.flow().toString())));
+        ServiceSection.render(h, services, t, failed);
         CheckSection.render(h, in.findings());
         if (!in.probes().isEmpty()) ProbeSection.render(h, in.probes());
         h.close("main").nl();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The services: addresses, hosts in failover order with the routes to them, the client x port matrix, the failover table. */
 final class ServiceSection {
@@ -14,17 +15,17 @@ final class ServiceSection {
 
     private ServiceSection() { }
 
-    static void render(Html h, List<ServiceView> services, Topology t) {
+    static void render(Html h, List<ServiceView> services, Topology t, Set<String> failedFlows) {
         h.open("section", "id", "services").nl().el("h2", "Services");
         if (services.isEmpty()) {
             h.el("p", "This network has no services: network.yaml declares none, or, for a snapshot, no host holds a global "
                     + "address on a loopback or dummy device.", "class", "empty");
         }
-        for (int i = 0; i < services.size(); i++) service(h, i, services.get(i), t);
+        for (int i = 0; i < services.size(); i++) service(h, i, services.get(i), t, failedFlows);
         h.close("section").nl();
     }
 
-    private static void service(Html h, int i, ServiceView v, Topology t) {
+    private static void service(Html h, int i, ServiceView v, Topology t, Set<String> failedFlows) {
         Topology.Service s = v.service();
         String addrs = String.join(" ", s.addresses().stream().map(Object::toString).toList());
         if (v.rows().size() <= OPEN_ROWS) h.open("details", "class", "service", "id", "svc-" + i, "data-s", Integer.toString(i), "open", "");
@@ -56,12 +57,12 @@ final class ServiceSection {
             for (ServiceView.Column c : v.columns()) h.el("th", c.text());
             h.close("tr").close("thead").open("tbody");
             if (v.rows().size() <= OPEN_ROWS) {
-                for (ServiceView.Row r : v.rows()) row(h, List.of(r.client()), r.cells());
+                for (ServiceView.Row r : v.rows()) row(h, List.of(r.client()), r.cells(), failedFlows);
             } else {
                 // one row per segment and outcome: 1,000 rows of ticks would hide the answer in the scrolling
                 Map<List<String>, List<ServiceView.Row>> groups = new LinkedHashMap<>();
-                for (ServiceView.Row r : v.rows()) groups.computeIfAbsent(groupKey(t, r), k -> new ArrayList<>()).add(r);
-                groups.values().forEach(g -> row(h, g.stream().map(ServiceView.Row::client).toList(), g.get(0).cells()));
+                for (ServiceView.Row r : v.rows()) groups.computeIfAbsent(groupKey(t, r, failedFlows), k -> new ArrayList<>()).add(r);
+                groups.values().forEach(g -> row(h, g.stream().map(ServiceView.Row::client).toList(), g.get(0).cells(), failedFlows));
             }
             h.close("tbody").close("table").close("div");
         }
@@ -82,7 +83,7 @@ final class ServiceSection {
     }
 
     /** A matrix row for one client, or for a group of clients with the same results (named in a collapsed list). */
-    private static void row(Html h, List<String> clients, List<Optional<ServiceView.Cell>> cells) {
+    private static void row(Html h, List<String> clients, List<Optional<ServiceView.Cell>> cells, Set<String> failedFlows) {
         h.open("tr");
         if (clients.size() == 1) {
             h.el("th", clients.get(0));
@@ -91,17 +92,29 @@ final class ServiceSection {
                     .el("div", String.join(" ", clients), "class", "members").close("details").close("th");
         }
         for (Optional<ServiceView.Cell> c : cells) {
-            if (c.isEmpty()) h.el("td", "–", "class", "na", "title", "no address of this family");
-            else h.el("td", c.get().reachable() ? "✓" : "✗", "class", c.get().reachable() ? "ok" : "no", "title", c.get().detail());
+            if (c.isEmpty()) {
+                h.el("td", "–", "class", "na", "title", "no address of this family");
+                continue;
+            }
+            // a group's members share each cell's outcome and its check's verdict (groupKey), so its first member speaks for all
+            boolean failed = failedFlows.contains(c.get().flow());
+            String cls = (c.get().reachable() ? "ok" : "no") + (failed ? " failed" : "");
+            h.el("td", (c.get().reachable() ? "✓" : "✗") + (failed ? " !" : ""), "class", cls,
+                    "title", (failed ? "a check FAILED here (see Checks): " : "") + c.get().detail());
         }
         h.close("tr");
     }
 
-    /** Clients group by their first segment and, cell by cell, reached or not and by whom or at which host it stopped. */
-    private static List<String> groupKey(Topology t, ServiceView.Row r) {
+    /**
+     * Clients group by their first segment and, cell by cell, reached or not, by whom or at which host it stopped,
+     * and whether a check failed there.
+     */
+    private static List<String> groupKey(Topology t, ServiceView.Row r, Set<String> failedFlows) {
         List<String> key = new ArrayList<>();
         key.add(t.attachmentsOf(r.client()).stream().map(Topology.Attachment::segment).findFirst().orElse(""));
-        for (Optional<ServiceView.Cell> c : r.cells()) key.add(c.map(x -> x.reachable() + " " + x.detail().split(":")[0]).orElse("-"));
+        for (Optional<ServiceView.Cell> c : r.cells()) {
+            key.add(c.map(x -> x.reachable() + " " + x.detail().split(":")[0] + " " + failedFlows.contains(x.flow())).orElse("-"));
+        }
         return key;
     }
 

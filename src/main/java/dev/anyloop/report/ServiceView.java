@@ -36,11 +36,11 @@ public record ServiceView(Topology.Service service, List<Column> columns, List<R
         public Row { cells = List.copyOf(cells); }
     }
 
-    /** A round trip's outcome: reachable (answered by whom) or the verdict that stopped it. */
-    public record Cell(boolean reachable, String detail) {
+    /** A round trip's outcome: reachable (answered by whom) or the verdict that stopped it, and the flow it answers. */
+    public record Cell(boolean reachable, String detail, String flow) {
         static Cell of(RoundTrip rt) {
-            return rt.reachable() ? new Cell(true, "answered by " + rt.forward().verdict().step().host())
-                    : new Cell(false, rt.verdict().describe());
+            return rt.reachable() ? new Cell(true, "answered by " + rt.forward().verdict().step().host(), rt.flow().toString())
+                    : new Cell(false, rt.verdict().describe(), rt.flow().toString());
         }
     }
 

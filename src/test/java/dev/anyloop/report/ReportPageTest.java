@@ -61,6 +61,35 @@ class ReportPageTest {
     }
 
     @Test
+    void aFailedCheckIsListedFirstOpenAndMarkedInTheMatrix() {
+        Intent i = Pages.yaml("""
+                segments:
+                  lan: { prefixes: [192.168.1.0/24] }
+                hosts:
+                  a:
+                    interfaces: { eth0: { segment: lan, addresses: [192.168.1.1/24] } }
+                    routes: [{ to: 10.0.0.80/32, via: 192.168.1.2 }]
+                  b: { interfaces: { eth0: { segment: lan, addresses: [192.168.1.2/24] } } }
+                services:
+                  web: { addresses: [10.0.0.80], ports: [tcp/80], hosts: [b] }
+                expect:
+                  - { from: a, to: web, port: tcp/80, reachable: false }
+                """);
+        Document doc = Pages.parse(Pages.of(i));
+        Element failed = doc.selectFirst("#checks details.findings");
+        assertThat(failed.hasClass("fail")).isTrue();
+        assertThat(failed.hasAttr("open")).isTrue();
+        assertThat(failed.select(".finding.fail summary").text()).contains("a -> tcp 10.0.0.80:80 expected not reachable");
+        assertThat(doc.select(".summary .fail").text()).isEqualTo("1 failed");
+        Element web = doc.selectFirst("details.service");
+        Element cell = web.select("table.matrix tbody tr").first().child(1);
+        assertThat(cell.classNames()).contains("ok", "failed");
+        assertThat(cell.attr("title")).startsWith("a check FAILED here");
+        // ping is not what the expectation asked about: not marked
+        assertThat(web.select("table.matrix tbody tr").first().child(2).classNames()).doesNotContain("failed");
+    }
+
+    @Test
     void thePageFetchesNothingAndOnlyItsOwnHashedStyleAndScriptMayRun() {
         assertThat(DOC.select("[src], link, iframe, object, embed, img")).isEmpty();
         assertThat(DOC.select("[href]").eachAttr("href")).allMatch(h -> h.startsWith("#"));
