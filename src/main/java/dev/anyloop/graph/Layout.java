@@ -66,7 +66,7 @@ public final class Layout {
         Map<String, ElkNode> hosts = new LinkedHashMap<>();
         for (Host h : t.hosts()) {
             if (folded.contains(h.name())) continue;
-            hosts.put(h.name(), node(root, hostLines(t, h), interfaceLines(t, h)));
+            hosts.put(h.name(), node(root, hostLines(h), interfaceLines(t, h)));
         }
         Map<String, ElkNode> segments = new LinkedHashMap<>();
         for (SegmentNode s : t.segments()) {
@@ -144,7 +144,7 @@ public final class Layout {
     }
 
     /** A host's box: its name, then its badges (big lines), then its interfaces (small lines). */
-    static List<String> hostLines(Topology t, Host h) {
+    static List<String> hostLines(Host h) {
         List<String> lines = new ArrayList<>(List.of(h.name()));
         h.badges().forEach(b -> lines.add(b.text()));
         return lines;
