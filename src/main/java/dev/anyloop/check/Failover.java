@@ -9,6 +9,7 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.net.Proto;
 import dev.anyloop.sim.Flow;
 import dev.anyloop.sim.Simulator;
+import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Network;
 import dev.anyloop.state.Route;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * T7: takes each host of a multi-host service down in turn and checks the service is still reached, via
@@ -207,6 +210,23 @@ public final class Failover {
             DeviceState d = n.hosts().get(h);
             if (d == null || h.equals(down)) continue;
             List<Route> kept = d.routes().stream().filter(r -> !withdrawn(p, d.host(), r, s, gone)).toList();
+            if (kept.size() != d.routes().size()) out = out.with(d.withRoutes(kept));
+        }
+        return out;
+    }
+
+    /**
+     * The network without {@code down}, and without any host route to one of {@code addresses} through it: the
+     * drain of a snapshot, whose routes no compiler explains (its loopback addresses stand for services).
+     */
+    public static Network drain(Network n, List<Ip> addresses, String down) {
+        DeviceState gone = n.hosts().get(down);
+        if (gone == null) throw new IllegalArgumentException("no host '" + down + "' to drain");
+        Set<Ip> addrs = gone.addresses().stream().map(Address::address).map(a -> a.ip()).collect(Collectors.toSet());
+        Network out = n.without(down);
+        for (DeviceState d : out.hosts().values()) {
+            List<Route> kept = d.routes().stream().filter(r -> !(r.dst().isHost() && addresses.contains(r.dst().network())
+                    && r.nexthops().stream().anyMatch(nh -> nh.via().map(addrs::contains).orElse(false)))).toList();
             if (kept.size() != d.routes().size()) out = out.with(d.withRoutes(kept));
         }
         return out;

@@ -7,6 +7,7 @@ import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "checking threads (default: one per core)")
     Optional<Integer> threads;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the result as one HTML page (as anyloop report does)")
+    Path report;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -47,6 +51,7 @@ final class CheckCommand implements Callable<Integer> {
             err.printf("check: %-22s %6.2f s%ncheck: %-22s %6.2f s (process CPU so far %.2f s)%n", "load and validate", (t1 - t0) / 1e9,
                     "compile", (System.nanoTime() - t1) / 1e9, Checker.cpu());
         }
+        if (report != null) return withReport(intent, c);
         // a terminal: System.console() is there only when stdin and stdout are both interactive
         ProgressBar bar = progress.orElse(System.console() != null) ? new ProgressBar(err, "check") : null;
         // -Danyloop.check.classes=false simulates every client (for the benchmark's figures without the classes)
@@ -64,6 +69,25 @@ final class CheckCommand implements Callable<Integer> {
         if (bar != null) bar.done();
         out.printf("check: %d passed, %d failed, %d notes%n", sum.passed(), sum.failed(), sum.notes());
         return sum.failed() == 0 ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    /** The report needs every finding with its proof: the traced run, then the page. */
+    private int withReport(Intent intent, Compiled c) {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Finding> findings = Checker.run(intent, c.network());
+        Reports.write(spec, report, Reports.compiled(file.toString(), Reports.command(spec, file.toString(), "--report", report.toString()),
+                intent, c.network(), findings, List.of()));
+        int failed = 0, notes = 0;
+        for (Finding f : findings) {
+            if (f.kind() == Finding.Kind.PASS && !verbose) continue;
+            out.println(f.line());
+            if (f.kind() != Finding.Kind.PASS) f.proof().ifPresent(rt -> out.print(indent(rt.render())));
+            if (f.failed()) failed++;
+            if (f.kind() == Finding.Kind.NOTE) notes++;
+        }
+        long passed = findings.stream().filter(f -> f.kind() == Finding.Kind.PASS).count();
+        out.printf("check: %d passed, %d failed, %d notes%n", passed, failed, notes);
+        return failed == 0 ? Main.OK : Main.CHECK_FAILED;
     }
 
     private static String indent(String s) {

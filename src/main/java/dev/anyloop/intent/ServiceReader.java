@@ -28,7 +28,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads {@code services}, {@code source-addresses} and {@code expect}; cross-references are the Validator's. */
 final class ServiceReader {
-    private static final Set<String> SERVICE_KEYS = Set.of("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "routing");
+    private static final Set<String> SERVICE_KEYS = Set.of("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "routing",
+            "comment");
     private static final Set<String> ALLOW_KEYS = Set.of("segments", "sources", "interfaces");
     private static final Set<String> DOCKER_KEYS = Set.of("container", "container-port", "host-port", "proto", "publish");
     /** The widest port range a service may name: every port of it is a socket on the service host (and in the lab). */
@@ -50,7 +51,7 @@ final class ServiceReader {
             ServiceDef s = Fields.of(problems, e.value(), path, "service " + e.name() + ": ", SERVICE_KEYS)
                     .map(f -> service(e.name(), f, pos))
                     .orElse(new ServiceDef(e.name(), List.of(), List.of(), true, List.of(), AllowDef.everyone(),
-                            Bind.ADDRESS, Optional.empty(), Routing.STATIC, pos));
+                            Bind.ADDRESS, Optional.empty(), Routing.STATIC, pos, Optional.empty()));
             out.put(e.name(), s);
         }
         return out;
@@ -67,7 +68,7 @@ final class ServiceReader {
         Optional<DockerDef> docker = f.nested("docker", "docker", DOCKER_KEYS).flatMap(this::docker);
         docker.ifPresent(d -> checkDocker(f, d, hosts, ports));
         Routing routing = f.word("routing", Routing.class, Routing.STATIC);
-        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, routing, pos);
+        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, routing, pos, f.text("comment"));
     }
 
     /** Two ranges of one service that share a port would be one socket opened twice. */

@@ -24,7 +24,7 @@ class TraceByServiceTest {
         assertThat(t.exit()).isEqualTo(1);
         assertThat(t.out()).contains("allow: service web: refused (not in allow; no entry admits source 192.168.20.10: segments lan)"
                 + " at router filter AL-FWD-web rule 2")
-                .contains("verdict: NOT REACHABLE — DROPPED at router: filter AL-FWD-web rule 2: -j DROP /* anyloop service web: not in allow */");
+                .contains("verdict: NOT REACHABLE — DROPPED at router: filter AL-FWD-web rule 2: -m comment --comment \"anyloop service web: not in allow\" -j DROP");
     }
 
     @Test

@@ -95,7 +95,7 @@ class IntentLoaderTest {
                         new AllowEntry(AllowEntry.Kind.INTERFACE, "router:eth1", Optional.empty(),
                                 Optional.of(new IfaceRef("router", "eth1", at(53, 20))), at(53, 20))), at(51, 7)),
                 Bind.ANY, Optional.of(new DockerDef("ghost", List.of(new Intent.Publish(Proto.TCP, 80, 2368)), at(55, 7))),
-                Routing.STATIC, at(44, 3)));
+                Routing.STATIC, at(44, 3), Optional.empty()));
         assertThat(web.allow().segments()).containsExactly("lan");
         assertThat(web.allow().sources()).containsExactly(Prefix.parse("192.168.1.0/24"));
         ServiceDef dns = i.services().get("dns");
