@@ -90,7 +90,8 @@ final class PlanText {
                     for (Route r : d.routes()) {
                         if (r.family() != f) continue;
                         Optional<RouteOrigin> o = why.route(h, r);
-                        if (o.isEmpty() || o.get().hop().isEmpty() || !o.get().hop().get().service().equals(s.name())) continue;
+                        // a shared address has one set of routes, recorded for the first service there: match by address
+                        if (o.isEmpty() || o.get().hop().isEmpty() || !s.addresses().contains(o.get().hop().get().address())) continue;
                         var hop = o.get().hop().get();
                         if (!xs.contains(hop.address().toString())) xs.add(hop.address().toString());
                         String step = hop.via() + " metric " + r.metric() + (hop.path().size() > 2 ? " (toward " + hop.target()
