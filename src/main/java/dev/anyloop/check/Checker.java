@@ -41,6 +41,9 @@ public final class Checker {
     public interface Progress {
         void update(long done, long total);
 
+        /** What is being done before the checks run ("building the simulator"). */
+        default void stage(String what) { }
+
         Progress NONE = (done, total) -> { };
     }
 
@@ -82,6 +85,7 @@ public final class Checker {
         this.provenance = provenance;
         this.options = options;
         long t = System.nanoTime();
+        options.progress().stage(String.format("building the simulator of %,d hosts", network.hosts().size()));
         this.sim = Simulator.of(network);
         phase("simulator", t);
         this.clients = intent.hosts().keySet().stream().filter(h -> network.hosts().containsKey(h)).toList();
@@ -119,6 +123,7 @@ public final class Checker {
 
     private Summary all(Consumer<Finding> sink) {
         long t = System.nanoTime();
+        options.progress().stage("planning the checks");
         long[] counts = new long[2];
         Consumer<Finding> counted = f -> {
             if (f.kind() == Finding.Kind.FAIL) counts[0]++;
@@ -144,7 +149,7 @@ public final class Checker {
             for (Batch b : fences) r.run(b, counted);
             for (Finding f : ShadowedRules.find(intent, network, sim, clients)) r.emit(f, counted);
             t = phase("T6 T8 fences T5", t);
-            for (Batch b : failover) r.run(b, counted);
+            r.runAll(failover, counted);
             phase("failover", t);
             return new Summary(r.passed(), counts[0], counts[1]);
         }

@@ -61,6 +61,62 @@ final class Runner implements AutoCloseable {
     /** What a job came to: nothing to check, passed, or a finding (failure, note, or a kept pass). */
     private static final byte SKIP = 0, PASS = 1, FINDING = 2;
 
+    /**
+     * Runs batches that are small but costly to prepare (failover scenarios: a derived simulator each) side by side,
+     * each on one thread, and hands their findings on in batch order, as {@link #run(Batch, Consumer)} would.
+     */
+    void runAll(List<Batch> batches, Consumer<Finding> sink) {
+        if (pool == null) {
+            for (Batch b : batches) run(b, sink);
+            return;
+        }
+        List<Future<List<Finding>>> done = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
+        for (Batch b : batches) {
+            done.add(pool.submit(() -> {
+                List<Finding> out = new ArrayList<>();
+                passes.addAndGet(alone(b, out::add));
+                return out;
+            }));
+        }
+        for (Future<List<Finding>> f : done) {
+            try {
+                f.get().forEach(sink);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("check interrupted", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException) throw (RuntimeException) e.getCause();
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        synchronized (this) {
+            passed += passes.get();
+        }
+    }
+
+    /** Runs every job of {@code b} on this thread; returns its passes. */
+    private long alone(Batch b, Consumer<Finding> sink) {
+        b.prepare();
+        b.notes().forEach(sink);
+        int n = b.size();
+        Finding[] out = new Finding[n];
+        byte[] result = new byte[n];
+        for (int i = 0; i < n; i++) if (b.sameAs(i) < 0) result[i] = run(b, i, out);
+        for (int i = 0; i < n; i++) {
+            int k = b.sameAs(i);
+            if (k >= 0) result[i] = result[k] == FINDING || keepPasses ? run(b, i, out) : result[k];
+        }
+        b.finish();
+        progress.update(done.addAndGet(n), total);
+        long passes = 0;
+        for (int i = 0; i < n; i++) {
+            if (result[i] == PASS || out[i] != null && out[i].kind() == Finding.Kind.PASS) passes++;
+            if (out[i] != null) sink.accept(out[i]);
+        }
+        return passes;
+    }
+
     /** Runs every job of {@code b}; findings (passes too when keepPasses) go to {@code sink} in job order. */
     void run(Batch b, Consumer<Finding> sink) {
         b.prepare();

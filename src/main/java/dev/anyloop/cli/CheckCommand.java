@@ -43,17 +43,19 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // a terminal: System.console() is there only when stdin and stdout are both interactive
+        ProgressBar bar = progress.orElse(System.console() != null) && report == null ? new ProgressBar(err, "check") : null;
         long t0 = System.nanoTime();
+        if (bar != null) bar.stage("reading " + file);
         Intent intent = Inputs.intent(file, err);
         long t1 = System.nanoTime();
+        if (bar != null) bar.stage(String.format("compiling %,d hosts", intent.hosts().size()));
         Compiled c = Compiler.compiled(intent);
         if (Boolean.getBoolean("anyloop.check.timing")) {
             err.printf("check: %-22s %6.2f s%ncheck: %-22s %6.2f s (process CPU so far %.2f s)%n", "load and validate", (t1 - t0) / 1e9,
                     "compile", (System.nanoTime() - t1) / 1e9, Checker.cpu());
         }
         if (report != null) return withReport(intent, c);
-        // a terminal: System.console() is there only when stdin and stdout are both interactive
-        ProgressBar bar = progress.orElse(System.console() != null) ? new ProgressBar(err, "check") : null;
         // -Danyloop.check.classes=false simulates every client (for the benchmark's figures without the classes)
         boolean classes = !verbose && !"false".equals(System.getProperty("anyloop.check.classes"));
         Checker.Options options = verbose

@@ -23,15 +23,24 @@ final class ProgressBar implements Checker.Progress {
         this.label = label;
     }
 
+    /** Shows what is being done before there is anything to count. */
+    @Override
+    public synchronized void stage(String what) {
+        draw(label + ": " + what + String.format(" (%.1f s)", (System.nanoTime() - start) / 1e9));
+    }
+
+    private void draw(String line) {
+        out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
+        out.flush();
+        drawn = line.length();
+    }
+
     @Override
     public synchronized void update(long done, long total) {
         long now = System.nanoTime();
         if (done < total && now - last < EVERY_NANOS) return;
         last = now;
-        String line = line(done, total, (now - start) / 1e9);
-        out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
-        out.flush();
-        drawn = line.length();
+        draw(line(done, total, (now - start) / 1e9));
     }
 
     /** The bar's text for {@code done} of {@code total} after {@code seconds}. */

@@ -46,14 +46,27 @@ public final class Compiler {
         }
         Map<String, List<Docker.Publish>> docker = Docker.plan(intent);
         ServicePaths paths = ServicePaths.of(intent);
+        Set<String> v6Redirecting = v6Redirecting(intent, paths);
+        List<HostDef> defs = List.copyOf(intent.hosts().values());
         Map<String, DeviceState> hosts = new LinkedHashMap<>();
         Map<String, RuleOrigin> rules = new HashMap<>();
         Map<String, Map<Route, RouteOrigin>> routes = new HashMap<>();
-        List<Segment> segments = new ArrayList<>();
-        for (SegmentDef s : intent.segments().values()) segments.add(segment(intent, s));
-        for (HostDef h : intent.hosts().values()) {
+        List<Segment> segments = segments(intent);
+        // hosts compile independently (each reads the intent only): on every core, then put together in file order
+        HostResult[] made = new HostResult[defs.size()];
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, defs.size());
+        (defs.size() >= PARALLEL_HOSTS ? range.parallel() : range).forEach(k -> {
+            HostDef h = defs.get(k);
+            Map<String, RuleOrigin> r = new HashMap<>();
+            Map<String, Map<Route, RouteOrigin>> o = new HashMap<>();
+            made[k] = new HostResult(host(intent, paths, v6Redirecting, h, docker.getOrDefault(h.name(), List.of()), r, o), r, o);
+        });
+        for (int k = 0; k < defs.size(); k++) {
+            HostDef h = defs.get(k);
             List<Docker.Publish> pubs = docker.getOrDefault(h.name(), List.of());
-            hosts.put(h.name(), host(intent, paths, h, pubs, rules, routes));
+            hosts.put(h.name(), made[k].state());
+            rules.putAll(made[k].rules());
+            routes.putAll(made[k].routes());
             int rp = HostSysctls.rpFilter(h.rpFilter());
             for (Docker.Publish p : pubs) hosts.put(p.containerHost(), Docker.container(p, rp));
             if (!pubs.isEmpty()) segments.add(Docker.segment(h.name(), pubs));
@@ -61,17 +74,28 @@ public final class Compiler {
         return new Compiled(new Network(hosts, segments), new Provenance(rules, routes));
     }
 
-    private static Segment segment(Intent intent, SegmentDef s) {
-        List<Segment.Port> ports = new ArrayList<>();
+    /** From this many hosts on, compile them on every core. */
+    private static final int PARALLEL_HOSTS = 256;
+
+    /** One host compiled, and what it recorded about why. */
+    private record HostResult(DeviceState state, Map<String, RuleOrigin> rules, Map<String, Map<Route, RouteOrigin>> routes) { }
+
+    /** Every segment with its ports (host, interface) in file order, in one pass over the hosts. */
+    private static List<Segment> segments(Intent intent) {
+        Map<String, List<Segment.Port>> ports = new LinkedHashMap<>();
+        for (SegmentDef s : intent.segments().values()) ports.put(s.name(), new ArrayList<>());
         for (HostDef h : intent.hosts().values()) {
             for (InterfaceDef i : h.interfaces().values()) {
-                if (i.segment().equals(s.name())) ports.add(new Segment.Port(h.name(), i.name()));
+                List<Segment.Port> list = ports.get(i.segment());
+                if (list != null) list.add(new Segment.Port(h.name(), i.name()));
             }
         }
-        return new Segment(s.name(), ports);
+        List<Segment> out = new ArrayList<>();
+        ports.forEach((name, list) -> out.add(new Segment(name, list)));
+        return out;
     }
 
-    private static DeviceState host(Intent intent, ServicePaths paths, HostDef h, List<Docker.Publish> pubs,
+    private static DeviceState host(Intent intent, ServicePaths paths, Set<String> v6Redirecting, HostDef h, List<Docker.Publish> pubs,
                                     Map<String, RuleOrigin> ruleOrigins, Map<String, Map<Route, RouteOrigin>> routeOrigins) {
         boolean docker = !pubs.isEmpty();
         List<Link> links = new ArrayList<>();
@@ -117,7 +141,7 @@ public final class Compiler {
         // Docker turns on net.ipv4.ip_forward itself so its bridge can forward.
         return new DeviceState(h.name(), links, addresses, ordered(routes), rules,
                 HostSysctls.of(links, addresses, h.forwarding() || docker, h.forwarding(), HostSysctls.rpFilter(h.rpFilter()),
-                        redirects(intent, paths, h)),
+                        redirects(paths, v6Redirecting, h)),
                 v4.build(), v6.build(), Listeners.of(intent, h.name()));
     }
 
@@ -125,18 +149,24 @@ public final class Compiler {
      * A router that sends service traffic back out the interface it came in on must not redirect the client to the
      * service host (T7 would stop failing over); its IPv6 neighbours on such a segment stop accepting redirects.
      */
-    private static HostSysctls.Redirects redirects(Intent intent, ServicePaths paths, HostDef h) {
+    private static HostSysctls.Redirects redirects(ServicePaths paths, Set<String> v6Redirecting, HostDef h) {
         HostSysctls.Redirects r = HostSysctls.Redirects.KEEP;
         if (h.forwarding() && paths.on(h.name()).stream().anyMatch(hop -> hop.address().isV4())) r = HostSysctls.Redirects.DONT_SEND_V4;
-        if (!h.forwarding()) {
-            Set<String> mine = h.interfaces().values().stream().map(InterfaceDef::segment).collect(Collectors.toSet());
-            for (ServicePaths.Hop hop : paths.all()) {
-                if (hop.address().isV4()) continue;
-                InterfaceDef out = intent.hosts().get(hop.router()).interfaces().get(hop.dev());
-                if (out != null && mine.contains(out.segment())) return r.and(HostSysctls.Redirects.DONT_ACCEPT_V6);
-            }
+        if (!h.forwarding() && h.interfaces().values().stream().anyMatch(i -> v6Redirecting.contains(i.segment()))) {
+            r = r.and(HostSysctls.Redirects.DONT_ACCEPT_V6);
         }
         return r;
+    }
+
+    /** The segments a router sends an IPv6 service route out to: their hosts must not act on the redirects it sends. */
+    private static Set<String> v6Redirecting(Intent intent, ServicePaths paths) {
+        Set<String> out = new java.util.HashSet<>();
+        for (ServicePaths.Hop hop : paths.all()) {
+            if (hop.address().isV4()) continue;
+            InterfaceDef out6 = intent.hosts().get(hop.router()).interfaces().get(hop.dev());
+            if (out6 != null) out.add(out6.segment());
+        }
+        return out;
     }
 
     /** IPv4 before IPv6, main table before others before local; creation order within (a stable sort). */

@@ -6,6 +6,7 @@ import dev.anyloop.net.Proto;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Network;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,10 +29,16 @@ public final class Simulator {
     private Simulator(Network n, Simulator base) {
         this.network = n;
         this.hosts = new HashMap<>();
-        for (DeviceState d : n.hosts().values()) {
+        List<DeviceState> states = List.copyOf(n.hosts().values());
+        HostModel[] models = new HostModel[states.size()];
+        // hosts compile independently: a 5,000-host network on every core
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, states.size());
+        (states.size() >= 256 ? range.parallel() : range).forEach(k -> {
+            DeviceState d = states.get(k);
             HostModel reuse = base == null || base.network.hosts().get(d.host()) != d ? null : base.hosts.get(d.host());
-            hosts.put(d.host(), reuse != null ? reuse : new HostModel(d));
-        }
+            models[k] = reuse != null ? reuse : new HostModel(d);
+        });
+        for (int k = 0; k < models.length; k++) hosts.put(states.get(k).host(), models[k]);
         this.tracer = new Tracer(hosts, base == null ? new Wiring(n, hosts) : Wiring.derive(base.tracer.wiring(), n, hosts));
     }
 
