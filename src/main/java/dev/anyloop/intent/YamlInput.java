@@ -60,13 +60,15 @@ final class YamlInput {
                 .setSchema(new CoreSchema()) // YAML 1.2 core: "~", "null" and nothing are null
                 .build();
         try {
-            if (!prescan(text.get(), settings, problems)) return Optional.empty();
+            int aliases = prescan(text.get(), settings, problems);
+            if (aliases < 0) return Optional.empty();
             Optional<Node> root = new Compose(settings).composeString(text.get());
             if (root.isEmpty() || isNull(root.get())) {
                 problems.add(new Pos(problems.file(), 1, 1), "file is empty: expected a mapping with at least 'hosts'");
                 return Optional.empty();
             }
-            return withinBudget(root.get(), problems) ? root : Optional.empty();
+            // without aliases a document is exactly as large as written, and nothing can contain itself
+            return aliases == 0 || withinBudget(root.get(), problems) ? root : Optional.empty();
         } catch (MarkedYamlEngineException e) {
             Pos pos = e.getProblemMark().or(e::getContextMark).map(problems::pos).orElse(new Pos(problems.file(), 1, 1));
             problems.add(pos, "YAML syntax error: " + syntaxMessage(e.getContext(), e.getProblem()));
@@ -116,25 +118,28 @@ final class YamlInput {
         return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
     }
 
-    /** Walks the event stream (no recursion) to refuse deep nesting and too many aliases before composing. */
-    private static boolean prescan(String text, LoadSettings settings, Problems problems) {
+    /**
+     * Walks the event stream (no recursion) to refuse deep nesting and too many aliases before composing; returns the
+     * number of aliases, or -1 after reporting why the document is refused.
+     */
+    private static int prescan(String text, LoadSettings settings, Problems problems) {
         int depth = 0, aliases = 0;
         for (Event e : new Parse(settings).parseString(text)) {
             Event.ID id = e.getEventId();
             if (id == Event.ID.MappingStart || id == Event.ID.SequenceStart) {
                 if (++depth > MAX_DEPTH) {
                     problems.add(problems.pos(e.getStartMark().orElseThrow()), "nesting is deeper than " + MAX_DEPTH + " levels");
-                    return false;
+                    return -1;
                 }
             } else if (id == Event.ID.MappingEnd || id == Event.ID.SequenceEnd) {
                 depth--;
             } else if (id == Event.ID.Alias && ++aliases > MAX_ALIASES) {
                 problems.add(problems.pos(e.getStartMark().orElseThrow()),
                         "more than " + MAX_ALIASES + " aliases (YAML alias bomb?)");
-                return false;
+                return -1;
             }
         }
-        return true;
+        return aliases;
     }
 
     /**
