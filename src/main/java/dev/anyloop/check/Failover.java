@@ -186,12 +186,6 @@ public final class Failover {
         }
     }
 
-    /** True when a default route of {@code client} goes through an address of {@code host}. */
-    static boolean gatewayIs(Network n, String client, String host) {
-        DeviceState h = n.hosts().get(host);
-        return n.hosts().get(client).routes().stream().filter(r -> r.dst().length() == 0)
-                .flatMap(r -> r.nexthops().stream()).anyMatch(nh -> nh.via().map(h::hasAddress).orElse(false));
-    }
 
     /**
      * The network without {@code down}, and without every route toward it for the service: the ones the compiler
