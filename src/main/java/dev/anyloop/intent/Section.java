@@ -1,0 +1,36 @@
+package dev.anyloop.intent;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every mapping of network.yaml and the keys the loader accepts in it: the one table of keys. {@link Fields}
+ * takes a Section, so a key the loader reads is a key listed here, and the JSON Schema
+ * (schema/network.schema.json) is tested against this table key by key.
+ */
+public enum Section {
+    /** The top level of the file. */
+    NETWORK("segments", "hosts", "services", "source-addresses", "expect"),
+    SEGMENT("prefixes"),
+    HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes"),
+    INTERFACE("segment", "addresses", "gateway"),
+    ROUTE("to", "via", "dev", "metric", "src", "type"),
+    SERVICE("addresses", "ports", "ping", "hosts", "bind", "allow", "docker"),
+    ALLOW("segments", "sources", "interfaces"),
+    DOCKER("container", "container-port", "host-port", "proto"),
+    /** One entry of {@code source-addresses}. */
+    SOURCE("host", "to", "from"),
+    /** One entry of {@code expect}. */
+    EXPECT("from", "to", "port", "reachable");
+
+    private final Set<String> keys;
+
+    Section(String... keys) {
+        this.keys = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
+    }
+
+    /** The keys in the order docs/network-yaml.md lists them. */
+    public Set<String> keys() { return keys; }
+}
