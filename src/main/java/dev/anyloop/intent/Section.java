@@ -9,6 +9,11 @@ import java.util.Set;
  * Every mapping of network.yaml and the keys the loader accepts in it: the one table of keys. {@link Fields}
  * takes a Section, so a key the loader reads is a key listed here, and the JSON Schema
  * (schema/network.schema.json) is tested against this table key by key.
+ *
+ * <p>A new key: add it to its constant here, to the schema's object for that section ({@code $defs/<section>},
+ * the top level for NETWORK) and to docs/network-yaml.md; a new mapping: a new constant, read with
+ * {@code Fields.of(..., Section.NEW)}, and a {@code $defs/new} object. NetworkSchemaTest and ManPagesTest name
+ * whatever is missing.
  */
 public enum Section {
     /** The top level of the file. */
