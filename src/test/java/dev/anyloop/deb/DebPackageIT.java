@@ -115,6 +115,9 @@ class DebPackageIT {
                 + " echo \"from: ${COMPREPLY[*]}\"").out();
         assertThat(tab).contains("complete -F _anyloop anyloop", "tr: trace\n").containsPattern("from: .*\\brouter\\b");
         ok("zsh", "-n", "/usr/share/zsh/vendor-completions/_anyloop");
+        assertThat(zshTab("anyloop tr", "anyloop trace")).contains("anyloop trace");
+        String home = "anyloop trace /usr/share/doc/anyloop/examples/home.yaml --from ";
+        assertThat(zshTab(home + "r", home + "router")).contains(home + "router");
 
         // the examples' modeline "$schema=../schema/network.schema.json" resolves in the installed tree too
         Path schema = Path.of("/usr/share/doc/anyloop/examples/../schema/network.schema.json");
@@ -130,6 +133,36 @@ class DebPackageIT {
         assertThat(conffiles).contains("/etc/iproute2/rt_protos.d/anyloop.conf");
         protoNameResolves();
     }
+
+    /**
+     * Whether an interactive zsh completes {@code typed} + Tab to a line containing {@code expected}: a zsh in a
+     * pseudo-terminal (zpty) with compinit, which finds _anyloop in /usr/share/zsh/vendor-completions on Debian's
+     * default fpath. Waits up to 10 s for the screen to show it.
+     */
+    private static String zshTab(String typed, String expected) throws Exception {
+        Path script = Files.createTempFile("dbzsh", ".zsh");
+        try {
+            Files.writeString(script, String.join("\n",
+                    "zmodload zsh/zpty",
+                    "zpty z 'zsh -f -i'",
+                    // no beep: zsh rings the bell (BEL, ^G) into the echoed line while it completes
+                    "zpty -w z 'PS1=\"> \"; unsetopt beep; autoload -U compinit; compinit -u -D'",
+                    "zpty -n -w z " + shQuote(typed) + "$'\\t'",
+                    "all=",
+                    "for i in {1..100}; do",
+                    "  zpty -r -t z chunk 2>/dev/null && all+=$chunk",
+                    "  [[ ${${all##*compinit -u -D}//$'\\a'/} == *" + shQuote(expected) + "* ]] && break",
+                    "  sleep 0.1",
+                    "done",
+                    "print -r -- ${${all##*compinit -u -D}//$'\\a'/}",
+                    "zpty -d z", ""));
+            return ok("timeout", "30", "zsh", "-f", script.toString()).out();
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static String shQuote(String s) { return "'" + s.replace("'", "'\\''") + "'"; }
 
     /** iproute2 reads rt_protos.d: a proto 77 route prints as "proto anyloop", in a namespace of this test's own. */
     private static void protoNameResolves() throws Exception {
