@@ -129,6 +129,7 @@ final class Completion {
             # Values: $1 kind, $2 word typed so far, $3 network.yaml or empty, $4 candidate words.
             _anyloop_values() {
               local kind=$1 cur=$2 file=$3 words=$4 IFS=$'\\n'
+              [[ $file == "~/"* ]] && file=$HOME/${file#"~/"} # the line holds the word as typed, tilde unexpanded
               case $kind in
                 words) COMPREPLY+=($(IFS=' '; compgen -W "$words" -- "$cur")) ;;
                 file) compopt -o filenames 2>/dev/null; COMPREPLY+=($(compgen -f -- "$cur")) ;;
@@ -184,6 +185,7 @@ final class Completion {
             # Values: $1 kind, $2 network.yaml or empty, $3 candidate words.
             _anyloop_values() {
               local kind=$1 file=$2 words=$3
+              [[ $file == '~/'* ]] && file=$HOME/${file#'~/'} # the line holds the word as typed, tilde unexpanded
               case $kind in
                 words) compadd -- ${=words} ;;
                 file) _files ;;

@@ -83,6 +83,12 @@ class CompletionTest {
         assertThat(bash(4, "anyloop", "trace", "--from", "=", "l", "examples/home.yaml")).containsExactly("laptop");
         assertThat(bash(3, "anyloop", "plan", "examples/campus.yaml", "--host", "")).isNotEmpty().doesNotContain("desktop");
         assertThat(bash(3, "anyloop", "trace", "--to", "10.53", "examples/home.yaml")).containsExactly("10.53.0.1", "10.53.0.53");
+        // as typed, with the tilde unexpanded
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Files.copy(Path.of("examples/home.yaml"), home.resolve("net.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(run("bash", "--norc", "-c", "HOME=" + home + "; source " + bash
+                + "; COMP_WORDS=(anyloop trace '~/net.yaml' --from p); COMP_CWORD=4; _anyloop; printf '%s\\n' \"${COMPREPLY[@]}\""))
+                .containsExactly("pi1", "pi2");
         // no network.yaml on the line: nothing to offer, and no error printed into the line
         assertThat(bash(3, "anyloop", "trace", "--from", "")).isEmpty();
         assertThat(bash(3, "anyloop", "trace", "--from", "", "missing.yaml")).isEmpty();
@@ -90,6 +96,11 @@ class CompletionTest {
 
     @Test
     void zshCompletesTheSameWay() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("zhome"));
+        Files.copy(Path.of("examples/home.yaml"), home.resolve("net.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(run("zsh", "-f", "-c", "HOME=" + home + "; compadd() { shift; print -rl -- \"$@\"; };"
+                + " words=(anyloop trace '~/net.yaml' --from p); CURRENT=5; source " + zsh)).containsExactly(
+                "isp", "router", "desktop", "laptop", "pi1", "pi2", "cam"); // compadd filters by the prefix itself
         assertThat(zsh(2, "anyloop", "tr")).containsExactly("validate", "plan", "export", "trace", "reach", "check", "lab", "demo");
         assertThat(zsh(5, "anyloop", "trace", "examples/home.yaml", "--from", "")).containsExactly("isp", "router", "desktop",
                 "laptop", "pi1", "pi2", "cam");
