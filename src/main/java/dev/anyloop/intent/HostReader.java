@@ -89,7 +89,7 @@ final class HostReader {
             Fields.of(problems, items.get(i), path, f.context() + "route " + (i + 1) + ": ", Section.ROUTE)
                     .flatMap(r -> route(r, f.context())).ifPresent(routes::add);
         }
-        return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos);
+        return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos, f.text("comment"));
     }
 
     private InterfaceDef iface(String name, Fields f, Pos pos) {

@@ -19,10 +19,10 @@ public enum Section {
     /** The top level of the file. */
     NETWORK("segments", "hosts", "services", "source-addresses", "expect"),
     SEGMENT("prefixes"),
-    HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes"),
+    HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment"),
     INTERFACE("segment", "addresses", "gateway"),
     ROUTE("to", "via", "dev", "metric", "src", "type"),
-    SERVICE("addresses", "ports", "ping", "hosts", "bind", "allow", "docker"),
+    SERVICE("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "comment"),
     ALLOW("segments", "sources", "interfaces"),
     DOCKER("container", "container-port", "host-port", "proto"),
     /** One entry of {@code source-addresses}. */

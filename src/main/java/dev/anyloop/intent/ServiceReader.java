@@ -55,7 +55,7 @@ final class ServiceReader {
         AllowDef allow = f.nested("allow", "allow", Section.ALLOW).map(this::allow).orElse(AllowDef.everyone());
         Optional<DockerDef> docker = f.nested("docker", "docker", Section.DOCKER).flatMap(this::docker);
         docker.ifPresent(d -> checkDocker(f, d, hosts, ports));
-        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, pos);
+        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, pos, f.text("comment"));
     }
 
     private AllowDef allow(Fields f) {

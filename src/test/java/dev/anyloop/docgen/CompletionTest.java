@@ -101,7 +101,9 @@ class CompletionTest {
         assertThat(run("zsh", "-f", "-c", "HOME=" + home + "; compadd() { shift; print -rl -- \"$@\"; };"
                 + " words=(anyloop trace '~/net.yaml' --from p); CURRENT=5; source " + zsh)).containsExactly(
                 "isp", "router", "desktop", "laptop", "pi1", "pi2", "cam"); // compadd filters by the prefix itself
-        assertThat(zsh(2, "anyloop", "tr")).containsExactly("validate", "plan", "export", "trace", "reach", "check", "lab", "demo");
+        // compadd gets every subcommand of the model (it filters by the typed prefix itself)
+        assertThat(zsh(2, "anyloop", "tr")).containsExactlyElementsOf(ManPages.visibleSubcommands(DocGen.commandSpec()).stream()
+                .map(c -> c.getCommandSpec().name()).toList()).contains("trace");
         assertThat(zsh(5, "anyloop", "trace", "examples/home.yaml", "--from", "")).containsExactly("isp", "router", "desktop",
                 "laptop", "pi1", "pi2", "cam");
         assertThat(zsh(3, "anyloop", "trace", "--from=l", "examples/home.yaml")).contains("laptop");
