@@ -89,6 +89,23 @@ class ConfigCommandsTest {
     }
 
     @Test
+    void planGivesADualStackServiceOneFailoverLinePerFamily() {
+        // campus.yaml's resolver has 10.53.53.53 and 2001:db8:53::53 on three hosts: an IPv4 route never fails over
+        // to an IPv6 next hop, so the plan has two T2/T7 lines, each with only its family's next hops
+        Cli p = Cli.run("plan", "examples/campus.yaml", "--host", "core1");
+        assertThat(p.exit()).as(p.err()).isZero();
+        List<String> lines = p.out().lines().filter(l -> l.startsWith("#   T2/T7 service resolver:")).toList();
+        assertThat(lines).containsExactly(
+                "#   T2/T7 service resolver: route 10.53.53.53 via 10.1.0.11 metric 1, then 10.1.0.12 metric 2, then 10.1.0.13"
+                        + " metric 3 (delete the metric-1 route to fail over)",
+                "#   T2/T7 service resolver: route 2001:db8:53::53 via 2001:db8:1::11 metric 1, then 2001:db8:1::12 metric 2,"
+                        + " then 2001:db8:1::13 metric 3 (delete the metric-1 route to fail over)");
+        assertThat(p.out().lines().filter(l -> l.startsWith("#   T2 service intranet:")).toList()).containsExactly(
+                "#   T2 service intranet: route 10.80.0.1 via 10.1.0.21 metric 1",
+                "#   T2 service intranet: route 2001:db8:80::1 via 2001:db8:1::21 metric 1");
+    }
+
+    @Test
     void planIsPinned() {
         dev.anyloop.render.Golden.assertMatches("plan", "home", "txt", Cli.run("plan", "examples/home.yaml").out());
     }
