@@ -36,7 +36,7 @@ import java.util.Set;
  */
 final class Docker {
     static final String BRIDGE = "docker0";
-    static final InterfaceAddress BRIDGE_ADDRESS = InterfaceAddress.parse("172.17.0.1/16");
+    static final InterfaceAddress BRIDGE_ADDRESS = DockerDef.BRIDGE_ADDRESS;
     static final Prefix BRIDGE_NET = BRIDGE_ADDRESS.network();
     private static final String NAT = "nat";
     private static final String FILTER = Firewall.FILTER;

@@ -197,6 +197,9 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
 
     /** {@code docker run -p ADDR:HOSTPORT:CONTAINERPORT[/PROTO] ...} on the service's host (T5): one container, its published ports. */
     public record DockerDef(String container, List<Publish> publish, Pos pos) {
+        /** Docker's default bridge docker0 on the service host, 172.17.0.1/16 (containers from .2 on). */
+        public static final InterfaceAddress BRIDGE_ADDRESS = InterfaceAddress.parse("172.17.0.1/16");
+
         public DockerDef { publish = List.copyOf(publish); }
     }
 

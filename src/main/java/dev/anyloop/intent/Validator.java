@@ -1,5 +1,6 @@
 package dev.anyloop.intent;
 
+import dev.anyloop.intent.Intent.DockerDef;
 import dev.anyloop.intent.Intent.ExpectDef;
 import dev.anyloop.intent.Intent.HostDef;
 import dev.anyloop.intent.Intent.IfaceRef;
@@ -211,6 +212,16 @@ final class Validator {
                             + " (a service address lives only on lo of the service's hosts)");
                 } else if (!mine.add(ip)) {
                     problems.at(at, ctx + "address " + ip + " is listed twice");
+                } else if (segmentHolding(ip).isPresent()) {
+                    // on-link for the segment's hosts: they resolve X as a neighbour instead of routing it. IPv4: every
+                    // service host answers ARP for it (arp_ignore=0 answers for any local address), so the routes' metric
+                    // order does not decide; IPv6: ndisc_recv_ns answers only for the receiving interface's addresses
+                    Map.Entry<SegmentDef, Prefix> seg = segmentHolding(ip).get();
+                    problems.at(at, ctx + "address " + ip + " is inside segment " + seg.getKey().name() + "'s prefix "
+                            + seg.getValue() + ": hosts there take it for on-link and resolve it as a neighbour instead of "
+                            + "routing it to the service host (" + (ip.isV4() ? "every service host answers ARP for it, whatever"
+                            + " the routes' order" : "no host answers neighbour discovery for an address on lo")
+                            + "): use an address outside every segment");
                 } else if (other != null && (!other.hosts().equals(s.hosts()) || other.routing() != s.routing())) {
                     // services may share an address with different ports, but the address has one set of routes
                     problems.at(at, ctx + "address " + ip + " is already the address of service " + other.name()
@@ -220,6 +231,13 @@ final class Validator {
                 }
             }
         }
+    }
+
+    private Optional<Map.Entry<SegmentDef, Prefix>> segmentHolding(Ip ip) {
+        for (SegmentDef seg : intent.segments().values()) {
+            for (Prefix p : seg.prefixes()) if (p.contains(ip)) return Optional.of(Map.entry(seg, p));
+        }
+        return Optional.empty();
     }
 
     private void claim(Map<Ip, String> owner, Ip ip, String label, String at, String ctx) {
@@ -270,6 +288,14 @@ final class Validator {
                     problems.at(path + "/docker/container", ctx + "docker: container '" + d.container()
                             + "' is already published by service " + other.name() + " on host " + s.hosts().get(0));
                 }
+            }
+            HostDef dockerHost = intent.hosts().get(s.hosts().get(0));
+            Prefix bridge = DockerDef.BRIDGE_ADDRESS.network();
+            for (InterfaceDef i : dockerHost == null ? List.<InterfaceDef>of() : dockerHost.interfaces().values()) {
+                i.addresses().stream().filter(a -> a.network().overlaps(bridge)).findFirst().ifPresent(a -> problems.at(path + "/docker",
+                        ctx + "docker: host " + dockerHost.name() + " interface " + i.name() + " has " + a + ", which overlaps "
+                        + "Docker's bridge docker0 " + bridge + " that this container is published from: give the segment another"
+                        + " prefix"));
             }
             String name = s.hosts().get(0) + "-" + d.container();
             if (intent.hosts().containsKey(name)) {
