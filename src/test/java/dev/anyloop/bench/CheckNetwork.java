@@ -13,7 +13,7 @@ import java.nio.file.Path;
  *   <li>{@code failover} (the issue's order of magnitude, about 1.1 million checks): 50 services on tcp/80 and
  *       udp/514 with ping, half of them on two hosts and a fifth on three (anycast), so 80 failover scenarios;</li>
  *   <li>{@code ports}: 40 services on tcp/80, tcp/443 and udp/514 with ping, every other one on two hosts (40
- *       scenarios, 928,280 checks).</li>
+ *       scenarios, 928,480 checks).</li>
  * </ul>
  * It uses only keys that every version of anyloop reads, so the same file measures the version before and after a
  * change. {@code java -cp ... dev.anyloop.bench.CheckNetwork OUT.yaml [failover|ports] [LANS] [PER_LAN]}.
