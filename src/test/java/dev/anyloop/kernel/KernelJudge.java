@@ -4,6 +4,7 @@ import dev.anyloop.lab.Lab;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.NetnsTarget;
 import dev.anyloop.os.Snapshotter;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
@@ -105,10 +106,9 @@ final class KernelJudge {
      * point-to-point segments (a bridged segment is found again by its shared subnet).
      */
     private Network snapshot(LabPlan plan, Network generated, Path dir) throws Exception {
-        Snapshotter s = new Snapshotter(runner);
         parallel(List.copyOf(generated.hosts().keySet()), host -> {
             try {
-                s.snapshot(Optional.of(plan.namespaceOf(host)), dir.resolve(host));
+                new Snapshotter(new NetnsTarget(plan.namespaceOf(host), runner)).snapshot(dir.resolve(host));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
