@@ -22,19 +22,20 @@ public final class HostScript {
 
     /** The script after the prelude, one line per section. */
     private final List<String> body = new ArrayList<>();
+    private final java.util.Set<String> steps = new java.util.LinkedHashSet<>();
 
     /** What one section gave: its stdout (stdout and stderr for a step), its exit code, or that its tool is missing. */
     public record Output(String name, String out, int exit, boolean missing) {
         public boolean ok() { return !missing && exit == 0; }
     }
 
-    /** Every section's output in script order, the script's own stderr, and whether a step failed and stopped it. */
-    public record Result(Map<String, Output> sections, String err, int exit) {
+    /** Every section's output in script order, the script's own stderr and exit code, and which sections were steps. */
+    public record Result(Map<String, Output> sections, String err, int exit, java.util.Set<String> steps) {
         public Optional<Output> section(String name) { return Optional.ofNullable(sections.get(name)); }
 
-        /** The first step that failed, if one did (the script stops there). */
+        /** The first step that failed, if one did (the script stops there); a step that never ran after it is not one. */
         public Optional<Output> failedStep() {
-            return sections.values().stream().filter(o -> !o.missing() && o.exit() != 0).findFirst();
+            return sections.values().stream().filter(o -> steps.contains(o.name()) && o.exit() != 0).findFirst();
         }
     }
 
@@ -57,7 +58,14 @@ public final class HostScript {
      * {@code stdinFile} on the target if given, and a failing step ends the script (later sections do not run).
      */
     public HostScript step(String name, List<String> argv, Optional<String> stdinFile) {
-        body.add("_s " + checkName(name) + " " + Shell.quote(stdinFile.orElse("/dev/null")) + " " + Shell.words(argv));
+        steps.add(checkName(name));
+        body.add("_s " + name + " " + Shell.quote(stdinFile.orElse("/dev/null")) + " " + Shell.words(argv));
+        return this;
+    }
+
+    /** Says which of {@code tools} are not installed: section "tool-NAME" is missing for each one. */
+    public HostScript tools(List<String> tools) {
+        for (String t : tools) body.add("command -v " + Shell.quote(checkName(t)) + " >/dev/null 2>&1 || _m " + checkName("tool-" + t));
         return this;
     }
 
@@ -89,7 +97,7 @@ public final class HostScript {
         if (r.exit() == 127 && r.out().isEmpty()) {
             throw new CommandRunner.CommandFailedException(r);
         }
-        return parse(marker, r.out(), r.err(), r.exit());
+        return parse(marker, r.out(), r.err(), r.exit(), steps);
     }
 
     private static byte[] bytes() {
@@ -99,7 +107,7 @@ public final class HostScript {
     }
 
     /** Splits framed output into sections; text outside frames is ignored. */
-    static Result parse(String marker, String out, String err, int exit) {
+    static Result parse(String marker, String out, String err, int exit, java.util.Set<String> steps) {
         Map<String, Output> sections = new LinkedHashMap<>();
         String begin = marker + " begin ";
         String end = marker + " end ";
@@ -129,7 +137,7 @@ public final class HostScript {
             }
             i = next;
         }
-        return new Result(sections, err, exit);
+        return new Result(sections, err, exit, java.util.Set.copyOf(steps));
     }
 
     private static String checkName(String name) {

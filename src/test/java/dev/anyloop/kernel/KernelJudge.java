@@ -62,7 +62,7 @@ final class KernelJudge {
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner) throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
-        Lab l = Lab.up(plan, generated, Lab.Backend.IPTABLES);
+        Lab l = Lab.up(plan, generated, dev.anyloop.apply.Backend.IPTABLES);
         try {
             Network live = snapshot(plan, generated, dir);
             long t1 = System.nanoTime();

@@ -70,7 +70,7 @@ class HostScriptTest {
 
     @Test
     void aScriptCutShortKeepsWhatCame() {
-        HostScript.Result r = HostScript.parse("M", "M begin a\nhalf a line", "", 137);
+        HostScript.Result r = HostScript.parse("M", "M begin a\nhalf a line", "", 137, java.util.Set.of("a"));
         assertThat(r.section("a").orElseThrow()).isEqualTo(new HostScript.Output("a", "half a line", 137, false));
     }
 
