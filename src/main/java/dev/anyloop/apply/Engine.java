@@ -130,6 +130,7 @@ public final class Engine {
             }
             if (o.dryRun()) return new Outcome(0, p.plan, false, notes, Map.of());
             if (p.plan.inSync()) {
+                rec = rec.withBackend(o.backend());
                 if (!rec.equals(was)) store.save(rec);
                 return new Outcome(0, p.plan, false, notes, p.live.snapshot.files());
             }
@@ -248,7 +249,7 @@ public final class Engine {
         }
         Set<Ownership.SrcKey> desiredSrc = keys(p.target);
         HostRecord done = rec.after(p.plan.changes(), p.target.sysctls().keySet(), desiredSrc).withNft(nft).withJournal(Optional.empty())
-                .withLast(Optional.of(id));
+                .withLast(Optional.of(id)).withBackend(o.backend());
         store.keepAsLast(id);
         if (o.confirmSeconds().isPresent()) {
             int s = o.confirmSeconds().getAsInt();
