@@ -97,8 +97,8 @@ final class ApplyCommand implements Callable<Integer> {
         Network n = dev.anyloop.compile.Compiler.compile(intent);
         DeviceState d = Inputs.hosts(n, Optional.of(host), err).get(0);
         if (!verified(intent, n, out)) return Main.CHECK_FAILED;
-        if (chosen == null) chosen = Outcomes.run(engine::record, json, out, err).backend().orElse(Backend.IPTABLES);
-        Engine.Options o = Engine.Options.of(chosen).dryRun(dryRun).confirm(confirm == null ? OptionalInt.empty() : OptionalInt.of(confirm));
+        Engine.Options o = Engine.Options.lastBackend().backend(Optional.ofNullable(chosen)).dryRun(dryRun)
+                .confirm(confirm == null ? OptionalInt.empty() : OptionalInt.of(confirm));
         Engine.Outcome r = Outcomes.run(() -> engine.apply(d, o), json, out, err);
         if (json) Outcomes.json(r, out);
         else {
@@ -107,8 +107,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         if (persist && !dryRun) {
             try {
+                Backend used = Outcomes.run(engine::status, json, out, err).record().backend().orElse(Backend.IPTABLES);
                 Path unit = Persist.install(engine.target(), engine.stateDir(), unitDir == null ? Persist.UNIT_DIR : unitDir, Files.readString(file),
-                        host, chosen, System.getProperty("anyloop.launcher", Persist.PACKAGED), persistArgs());
+                        host, used, System.getProperty("anyloop.launcher", Persist.PACKAGED), persistArgs());
                 if (!json) out.println("persisted: " + file + " kept in " + engine.stateDir().resolve("persist") + "; " + unit + " applies it at boot");
             } catch (IOException | RuntimeException e) {
                 err.println("anyloop: applied, but --persist failed: " + e.getMessage());

@@ -44,8 +44,7 @@ final class DiffCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DeviceState d = Inputs.hosts(Inputs.compile(file, err), Optional.of(host), err).get(0);
         Engine engine = where.engine(err);
-        Backend b = backend != null ? backend : Outcomes.run(engine::record, json, out, err).backend().orElse(Backend.IPTABLES);
-        Engine.Outcome r = Outcomes.run(() -> engine.diff(d, b), json, out, err);
+        Engine.Outcome r = Outcomes.run(() -> engine.diff(d, Engine.Options.lastBackend().backend(Optional.ofNullable(backend))), json, out, err);
         if (json) {
             var m = new java.util.LinkedHashMap<>(r.plan().json(!r.plan().inSync()));
             m.put("notes", r.notes());

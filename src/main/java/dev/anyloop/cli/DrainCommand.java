@@ -1,6 +1,5 @@
 package dev.anyloop.cli;
 
-import dev.anyloop.apply.Backend;
 import dev.anyloop.apply.Drain;
 import dev.anyloop.apply.Drains;
 import dev.anyloop.apply.Engine;
@@ -94,7 +93,9 @@ final class DrainCommand implements Callable<Integer> {
             return Main.CONFIG_ERROR;
         }
         Engine engine = a.where.engine(err);
-        HostRecord rec = Outcomes.run(engine::record, a.json, out, err);
+        Engine.Status st = Outcomes.run(engine::status, a.json, out, err);
+        for (String note : st.notes()) out.println("note: " + note);
+        HostRecord rec = st.record();
         Optional<Drain> had = rec.drains().stream().filter(d::sameAs).findFirst();
         if (drain && had.isPresent()) {
             out.println(a.service + " via " + a.host + " is drained already on " + a.router + "; nothing was changed");
@@ -116,9 +117,8 @@ final class DrainCommand implements Callable<Integer> {
                 out.println("draining anyway (--force)");
             }
         }
-        Backend b = rec.backend().orElse(Backend.IPTABLES);
         Drain kept = had.orElse(d);
-        Engine.Outcome r = Outcomes.run(() -> engine.apply(router, Engine.Options.of(b), x -> {
+        Engine.Outcome r = Outcomes.run(() -> engine.apply(router, Engine.Options.lastBackend(), x -> {
             List<Drain> ds = new ArrayList<>(x.drains());
             ds.removeIf(kept::sameAs);
             if (drain) ds.add(d);

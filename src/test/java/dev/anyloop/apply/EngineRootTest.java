@@ -51,7 +51,7 @@ class EngineRootTest {
             assertThat(rec.ran.get(0).text().lines().filter(l -> l.startsWith("_s "))).isEmpty();
             assertThat(rec.ran.get(0).text().lines().filter(l -> l.startsWith("_c ")).toList())
                     .allMatch(l -> l.contains("'show'") || l.contains("-save") || l.contains("'sysctl' '-e'") || l.contains("'list'"));
-            assertThat(new Engine(h.target(), state).diff(router, Backend.IPTABLES).exit()).isZero();
+            assertThat(new Engine(h.target(), state).diff(router, Engine.Options.of(Backend.IPTABLES)).exit()).isZero();
         }
     }
 
@@ -158,7 +158,7 @@ class EngineRootTest {
                     .hasMessageContaining("the host was put back as it was before this apply")
                     .satisfies(e -> assertThat(((ApplyException) e).exit()).isEqualTo(1));
             assertThat(h.everything()).isEqualTo(before);
-            assertThat(engine(h).diff(broken(step), b).plan().changes()).isNotEmpty();
+            assertThat(engine(h).diff(broken(step), Engine.Options.of(b)).plan().changes()).isNotEmpty();
         }
     }
 

@@ -19,15 +19,15 @@ import java.util.UUID;
  * gateways and other tools' routes and chains, but none of anyloop's part. {@link #close()} removes it and
  * every process in it.
  */
-final class LiveHost implements AutoCloseable {
+public final class LiveHost implements AutoCloseable {
     static final CommandRunner RUN = new CommandRunner(Duration.ofSeconds(30));
 
-    final String ns;
+    public final String ns;
 
     private LiveHost(String ns) { this.ns = ns; }
 
     /** An empty namespace "ap-xxxxxxxx" (apply's room prefix), lo up, no DAD. */
-    static LiveHost empty() {
+    public static LiveHost empty() {
         LiveHost h = new LiveHost("ap-" + UUID.randomUUID().toString().substring(0, 8));
         RUN.run("ip", "netns", "add", h.ns).orThrow();
         h.ip("link set dev lo up\n");
@@ -36,14 +36,14 @@ final class LiveHost implements AutoCloseable {
     }
 
     /** A namespace holding what {@code d} expects of the host and nothing of anyloop's. */
-    static LiveHost forState(DeviceState d) {
+    public static LiveHost forState(DeviceState d) {
         LiveHost h = empty();
         h.environment(d, true);
         return h;
     }
 
     /** Makes the links of {@code d} (when {@code links}) and loads its environment: addresses, gateways, foreign chains. */
-    void environment(DeviceState d, boolean links) {
+    public void environment(DeviceState d, boolean links) {
         if (links) {
             StringBuilder sb = new StringBuilder();
             int i = 0;
@@ -63,32 +63,45 @@ final class LiveHost implements AutoCloseable {
         }
     }
 
-    NetnsTarget target() { return new NetnsTarget(ns, RUN); }
+    public NetnsTarget target() { return new NetnsTarget(ns, RUN); }
 
-    void ip(String batch) {
+    public void ip(String batch) {
         if (!batch.isBlank()) feed(batch, "ip", "-batch", "-");
     }
 
-    CommandRunner.Result sh(String... argv) { return exec(List.of(argv), Optional.empty()).orThrow(); }
+    public CommandRunner.Result sh(String... argv) { return exec(List.of(argv), Optional.empty()).orThrow(); }
 
-    CommandRunner.Result feed(String stdin, String... argv) { return exec(List.of(argv), Optional.of(stdin)).orThrow(); }
+    public CommandRunner.Result feed(String stdin, String... argv) { return exec(List.of(argv), Optional.of(stdin)).orThrow(); }
 
-    CommandRunner.Result exec(List<String> argv, Optional<String> stdin) {
+    public CommandRunner.Result exec(List<String> argv, Optional<String> stdin) {
         List<String> all = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
         all.addAll(argv);
         return RUN.run(all, stdin, Duration.ofSeconds(30));
     }
 
     /** What a test compares before and after: the text the plain tools print, counters and volatile fields cut. */
-    String show(String... argv) {
+    public String show(String... argv) {
         return sh(argv).out().replaceAll("\\[\\d+:\\d+\\]", "[0:0]").replaceAll("(?m)^# .*\\n", "");
     }
 
     /** Everything a change could touch, as the tools print it: addresses, routes and rules of both families, netfilter, sysctls, nft. */
-    String everything() {
+    public String everything() {
         return show("ip", "addr", "show") + show("ip", "route", "show", "table", "all") + show("ip", "-6", "route", "show", "table", "all")
                 + show("ip", "rule", "show") + show("ip", "-6", "rule", "show") + show("iptables-save") + show("ip6tables-save")
                 + show("nft", "list", "ruleset") + show("sh", "-c", "sysctl -a 2>/dev/null | grep -E 'forward|rp_filter|route_localnet'");
+    }
+
+    /**
+     * A reboot, as far as the network goes: the namespace goes and comes back empty, then gets what the
+     * host's network manager brings up at boot for {@code d} (interfaces, addresses, gateways), and nothing else.
+     */
+    public void reboot(DeviceState d) {
+        dev.anyloop.os.LabProcesses.kill(dev.anyloop.os.LabProcesses.pidsIn(List.of(ns)).get(ns));
+        RUN.run("ip", "netns", "del", ns).orThrow();
+        RUN.run("ip", "netns", "add", ns).orThrow();
+        ip("link set dev lo up\n");
+        sh("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
+        environment(d, true);
     }
 
     @Override
