@@ -272,7 +272,7 @@ public final class Engine {
         if (o.confirmSeconds().isPresent()) {
             int s = o.confirmSeconds().getAsInt();
             done = done.withPending(Optional.of(new HostRecord.Pending(id, now() + s, s)));
-            arm(id, s, afterOwned, p, was);
+            arm(id, s, afterOwned, after.state, p, was);
             notes.add("applied; this change is rolled back in " + s + " s unless 'anyloop confirm" + targetArgs() + "' keeps it");
             store.save(done);
             TestPause.at("armed", store.dir());
@@ -339,12 +339,14 @@ public final class Engine {
         Owned live = Ownership.live(now.state, scope, now.nft());
         // the table is put back as it was listed, whatever the memory says
         Planner.Result plan = Planner.plan(live, target, beforeNft.map(b -> new Planner.NftMemory(Planner.hash(b), b)).orElse(nft));
-        if (plan.changes().isEmpty()) return;
+        List<List<String>> residue = residue(was, now.state);
+        if (plan.changes().isEmpty() && residue.isEmpty()) return;
         Steps steps = Steps.of(plan.changes());
         Path dir = store.dir().resolve("undo");
         store.target().delete(dir);
         store.writeFiles(dir, TimerScript.files(steps));
         HostScript script = stepScript(steps, dir);
+        for (List<String> t : residue) script.plain(t);
         Snapshotter.add(script, READ, List.copyOf(scope.sysctls()));
         HostScript.Result r = script.run(this.target, TIMEOUT);
         Optional<HostScript.Output> failed = r.failedStep();
@@ -359,6 +361,24 @@ public final class Engine {
                     + left.changes().stream().map(Change::describe).toList());
         }
         store.target().delete(dir);
+    }
+
+    /**
+     * The iptables tables (as nft names them: "ip filter") that did not exist before and hold nothing but
+     * anyloop's part now: iptables-nft made them for anyloop's rules, and once those are gone they are empty
+     * leftovers ({@code nft delete table}; iptables-legacy has no such table and the command fails harmlessly).
+     */
+    private static List<List<String>> residue(DeviceState before, DeviceState now) {
+        List<List<String>> out = new ArrayList<>();
+        for (dev.anyloop.net.Family f : dev.anyloop.net.Family.values()) {
+            for (dev.anyloop.state.Table t : now.netfilter(f).tables()) {
+                if (before.netfilter(f).table(t.name()).isPresent()) continue;
+                boolean onlyOurs = t.chains().stream().allMatch(c -> Ownership.ownsChain(c.name())
+                        || c.builtin() && c.policy().get() instanceof dev.anyloop.state.Target.Accept && c.rules().stream().allMatch(Ownership::ownsRule));
+                if (onlyOurs) out.add(List.of("nft", "delete", "table", f == dev.anyloop.net.Family.V4 ? "ip" : "ip6", t.name()));
+            }
+        }
+        return out;
     }
 
     /** Keeps the change unless rolled back; exit 1 when its timer already undid it. */
@@ -486,7 +506,7 @@ public final class Engine {
     }
 
     /** Leaves the undo of this change and the timer script on the target, then starts the timer there, detached. */
-    private void arm(String id, int seconds, Owned after, Prepared p, HostRecord was) throws ApplyException {
+    private void arm(String id, int seconds, Owned after, DeviceState afterState, Prepared p, HostRecord was) throws ApplyException {
         Path dir = store.pending(id);
         Owned before = Ownership.live(p.live.state, p.scope, p.live.nft());
         before = new Owned(before.addresses(), before.routes(), before.srcRoutes(), before.rules(), before.sysctls(), before.chains(),
@@ -494,7 +514,7 @@ public final class Engine {
         Planner.Result back = Planner.plan(after, before, Planner.NftMemory.NONE);
         Steps undo = Steps.of(back.changes());
         store.writeFiles(dir, TimerScript.files(undo));
-        store.target().write(dir.resolve("timer.sh"), TimerScript.render(dir, seconds, TimerScript.Undo.of(undo)));
+        store.target().write(dir.resolve("timer.sh"), TimerScript.render(dir, seconds, TimerScript.Undo.of(undo, residue(p.live.state, afterState))));
         store.target().write(dir.resolve(TimerScript.ARMED), id + "\n");
         try {
             target.startDetached(List.of("sh", dir.resolve("timer.sh").toString()), dir.resolve("timer.log"));

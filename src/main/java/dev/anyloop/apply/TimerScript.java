@@ -22,11 +22,14 @@ final class TimerScript {
 
     private TimerScript() { }
 
-    /** The undo step files, in the order the timer runs them; a file the undo does not need is absent. */
-    record Undo(List<String> sysctl, boolean ip, boolean ip6, boolean iptables, boolean ip6tables, boolean nft) {
-        static Undo of(Steps s) {
+    /**
+     * The undo step files, in the order the timer runs them (a file the undo does not need is absent), and the
+     * commands that remove tables iptables-nft made only for anyloop's rules.
+     */
+    record Undo(List<String> sysctl, boolean ip, boolean ip6, boolean iptables, boolean ip6tables, boolean nft, List<List<String>> cleanup) {
+        static Undo of(Steps s, List<List<String>> cleanup) {
             return new Undo(s.sysctl(), !s.ip().isEmpty(), !s.ip6().isEmpty(), !s.iptables().isEmpty(), !s.ip6tables().isEmpty(),
-                    s.nft().isPresent());
+                    s.nft().isPresent(), cleanup);
         }
     }
 
@@ -69,6 +72,7 @@ final class TimerScript {
         if (undo.iptables()) sb.append("iptables-restore --noflush \"$d/steps.iptables\" || r=1\n");
         if (undo.ip6tables()) sb.append("ip6tables-restore --noflush \"$d/steps.ip6tables\" || r=1\n");
         if (undo.nft()) sb.append("nft -f \"$d/steps.nft\" || r=1\n");
+        for (List<String> c : undo.cleanup()) sb.append(Shell.words(c)).append(" 2>/dev/null\n");
         sb.append("{ date +%s; echo \"$r\"; } > \"$d/").append(ROLLED_BACK).append(".tmp\"\n");
         sb.append("mv \"$d/").append(ROLLED_BACK).append(".tmp\" \"$d/").append(ROLLED_BACK).append("\"\n");
         return sb.toString();

@@ -61,6 +61,21 @@ public final class LiveHost implements AutoCloseable {
             if (env.netfilter(f).isEmpty()) continue;
             feed(IptablesRenderer.render(env.netfilter(f)), f == Family.V4 ? "iptables-restore" : "ip6tables-restore");
         }
+        settle();
+    }
+
+    /** Waits (up to 5 s) for carrier on every link and for link-local addresses to leave "tentative", so a before/after comparison compares only what a test did. */
+    private void settle() {
+        for (int i = 0; i < 50; i++) {
+            String a = show("ip", "addr", "show");
+            if (!a.contains("tentative") && !a.contains("NO-CARRIER") && !a.contains("LOWERLAYERDOWN")) return;
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public NetnsTarget target() { return new NetnsTarget(ns, RUN); }
