@@ -40,7 +40,9 @@ public final class Engine {
     private static final long TIMER_GRACE_SECONDS = 5;
     /** /etc/iproute2/rt_protos.d/anyloop.conf: names anyloop's proto, so "ip route show proto anyloop" works. */
     public static final Path PROTO_NAME_FILE = Path.of("/etc/iproute2/rt_protos.d/anyloop.conf");
-    public static final String PROTO_NAME_TEXT = "# anyloop's routes and policy rules (https://github.com/anyloop)\n77\tanyloop\n";
+    /** The text of packaging/rt_protos.d/anyloop.conf (a test keeps the two the same). */
+    public static final String PROTO_NAME_TEXT = "# Route protocol of the routes anyloop installs (\"ip route ... proto 77\"), so that \"ip route\" prints\n"
+            + "# \"proto anyloop\" and \"ip route show proto anyloop\" lists exactly them (iproute2 reads rt_protos.d/*.conf).\n77\tanyloop\n";
     private static final Set<Snapshotter.Part> READ = EnumSet.of(Snapshotter.Part.ADDR, Snapshotter.Part.ROUTE, Snapshotter.Part.RULE,
             Snapshotter.Part.RULE6, Snapshotter.Part.IPTABLES, Snapshotter.Part.IP6TABLES, Snapshotter.Part.SYSCTL,
             Snapshotter.Part.NFT_TABLE);

@@ -97,8 +97,10 @@ final class ApplyCommand implements Callable<Integer> {
         Network n = dev.anyloop.compile.Compiler.compile(intent);
         DeviceState d = Inputs.hosts(n, Optional.of(host), err).get(0);
         if (!verified(intent, n, out)) return Main.CHECK_FAILED;
-        Engine.Options o = Engine.Options.lastBackend().backend(Optional.ofNullable(chosen)).dryRun(dryRun)
+        Engine.Options given = Engine.Options.lastBackend().backend(Optional.ofNullable(chosen)).dryRun(dryRun)
                 .confirm(confirm == null ? OptionalInt.empty() : OptionalInt.of(confirm));
+        // a namespace shares this machine's /etc: naming anyloop's proto there is the host's business, not a namespace's
+        Engine.Options o = where.netns != null ? given.withoutProtoName() : given;
         Engine.Outcome r = Outcomes.run(() -> engine.apply(d, o), json, out, err);
         if (json) Outcomes.json(r, out);
         else {
