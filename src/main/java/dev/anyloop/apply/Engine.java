@@ -236,8 +236,9 @@ public final class Engine {
         Path journal = store.journal(id);
         store.writeFiles(journal.resolve("before"), p.live.snapshot.files());
         store.target().write(journal.resolve("record.json"), was.toJson());
-        List<dev.anyloop.state.Address> adds = new ArrayList<>();
-        for (Change c : p.plan.changes()) if (c instanceof Change.AddressAdd) adds.add(Ownership.key(((Change.AddressAdd) c).address()));
+        // every lo address the change is to own: one that is there already (added by hand) is in the snapshot
+        // taken before, so undoing keeps it
+        List<dev.anyloop.state.Address> adds = p.target.addresses().stream().map(Ownership::key).toList();
         HostRecord.Journal j = new HostRecord.Journal(id, now(), ProcessHandle.current().pid(), adds, p.target.sysctls().keySet(),
                 keys(p.target));
         // the journal is on disk before the first command runs: a crash from here on is found and undone
@@ -275,7 +276,7 @@ public final class Engine {
             int s = o.confirmSeconds().getAsInt();
             done = done.withPending(Optional.of(new HostRecord.Pending(id, now() + s, s)));
             arm(id, s, afterOwned, after.state, p, was);
-            notes.add("applied; this change is rolled back in " + s + " s unless 'anyloop confirm" + targetArgs() + "' keeps it");
+            notes.add("applied; this change is rolled back in " + s + " s unless 'anyloop confirm' keeps it");
             store.save(done);
             TestPause.at("armed", store.dir());
         } else {
@@ -376,7 +377,7 @@ public final class Engine {
             for (dev.anyloop.state.Table t : now.netfilter(f).tables()) {
                 if (before.netfilter(f).table(t.name()).isPresent()) continue;
                 boolean onlyOurs = t.chains().stream().allMatch(c -> Ownership.ownsChain(c.name())
-                        || c.builtin() && c.policy().get() instanceof dev.anyloop.state.Target.Accept && c.rules().stream().allMatch(Ownership::ownsRule));
+                        || c.policy().equals(Optional.of(new dev.anyloop.state.Target.Accept())) && c.rules().stream().allMatch(Ownership::ownsRule));
                 if (onlyOurs) out.add(List.of("nft", "delete", "table", f == dev.anyloop.net.Family.V4 ? "ip" : "ip6", t.name()));
             }
         }
@@ -617,11 +618,6 @@ public final class Engine {
 
     private Plan emptyPlan(HostRecord rec) {
         return new Plan(target.describe(), List.of(), List.of(), List.of(), rec.drains());
-    }
-
-    /** " --netns NS" or "": how the user names this target again. */
-    private String targetArgs() {
-        return target instanceof dev.anyloop.os.NetnsTarget ? " --netns " + ((dev.anyloop.os.NetnsTarget) target).namespace() : "";
     }
 
     private static long now() { return Instant.now().getEpochSecond(); }

@@ -86,44 +86,101 @@ public final class Expectations {
 
     /**
      * Docker's DNAT of each published port (T5): a rule in the host's nat table that takes X:port to the
-     * container. When it is missing, the container is not running (or publishes elsewhere), and the warning
-     * says the {@code docker run -p} that completes the plan.
+     * container, as iptables-save prints it. When it is missing, the container is not running (or publishes
+     * elsewhere), and the warning says the {@code docker run -p} that completes the plan.
      */
     private static void dnat(DeviceState live, DeviceState desired, List<Missing> out) {
         for (Family f : Family.values()) {
             Optional<Table> want = desired.netfilter(f).table("nat");
             if (want.isEmpty()) continue;
+            List<String> have = live.netfilter(f).table("nat").map(t -> t.chains().stream().flatMap(c -> c.rules().stream())
+                    .map(r -> Change.spec(f, r)).toList()).orElse(List.of());
             for (Chain c : want.get().chains()) {
                 if (Ownership.ownsChain(c.name())) continue;
                 for (Rule r : c.rules()) {
-                    if (!(r.target() instanceof Target.Dnat)) continue;
-                    Target.Dnat d = (Target.Dnat) r.target();
-                    boolean there = live.netfilter(f).table("nat").map(t -> t.chains().stream().flatMap(x -> x.rules().stream())
-                            .anyMatch(x -> x.target().equals(d) && dst(x).equals(dst(r)) && ports(x).equals(ports(r)))).orElse(false);
-                    if (!there) out.add(warn("Docker's DNAT " + dst(r).orElse("?") + ":" + ports(r).orElse("?") + " -> " + d.to()
-                            + d.port().map(p -> ":" + p.nft()).orElse(""), "missing: the container is not published yet; "
-                            + "'docker run -p " + publish(r, d) + " IMAGE' completes the plan"));
+                    Optional<Target.Dnat> d = r.target().accept(DNAT);
+                    if (d.isEmpty() || have.contains(Change.spec(f, r))) continue;
+                    Published p = Published.of(r);
+                    String to = d.get().to() + d.get().port().map(x -> ":" + x.nft()).orElse("");
+                    String publish = p.dst + ":" + p.port + ":" + d.get().port().map(x -> x.nft()).orElse(p.port) + (p.proto.equals("tcp") ? "" : "/" + p.proto);
+                    out.add(warn("Docker's DNAT " + p.proto + " " + p.dst + ":" + p.port + " -> " + to, "missing: the container is not "
+                            + "published yet; 'docker run -p " + publish + " IMAGE' completes the plan"));
                 }
             }
         }
     }
 
-    /** "10.10.10.20:80:2368" (tcp), "10.53.0.1:53:53/udp": docker run -p's form. */
-    private static String publish(Rule r, Target.Dnat d) {
-        String proto = r.matches().stream().filter(m -> m instanceof Match.Protocol).map(m -> ((Match.Protocol) m).name()).findFirst().orElse("tcp");
-        return dst(r).orElse("0.0.0.0") + ":" + ports(r).orElse("?") + ":" + d.port().map(p -> p.nft()).orElse(ports(r).orElse("?"))
-                + (proto.equals("tcp") ? "" : "/" + proto);
+    /** The destination, port and protocol of a DNAT rule: what {@code docker run -p} was given. */
+    private static final class Published implements Match.Visitor<Void> {
+        String dst = "0.0.0.0";
+        String port = "?";
+        String proto = "tcp";
+
+        static Published of(Rule r) {
+            Published p = new Published();
+            for (Match m : r.matches()) if (!m.negated()) m.accept(p);
+            return p;
+        }
+
+        public Void visit(Match.Destination m) {
+            dst = m.prefix().network().toString();
+            return null;
+        }
+
+        public Void visit(Match.DstPorts m) {
+            port = m.ranges().get(0).nft();
+            return null;
+        }
+
+        public Void visit(Match.Protocol m) {
+            proto = m.name();
+            return null;
+        }
+
+        public Void visit(Match.Source m) { return null; }
+
+        public Void visit(Match.InInterface m) { return null; }
+
+        public Void visit(Match.OutInterface m) { return null; }
+
+        public Void visit(Match.SrcPorts m) { return null; }
+
+        public Void visit(Match.IcmpType m) { return null; }
+
+        public Void visit(Match.ConnState m) { return null; }
+
+        public Void visit(Match.AddrType m) { return null; }
+
+        public Void visit(Match.Unsupported m) { return null; }
     }
 
-    private static Optional<String> dst(Rule r) {
-        return r.matches().stream().filter(m -> m instanceof Match.Destination && !m.negated())
-                .map(m -> ((Match.Destination) m).prefix().network().toString()).findFirst();
-    }
+    private static final Target.Visitor<Optional<Target.Dnat>> DNAT = new Target.Visitor<>() {
+        public Optional<Target.Dnat> visit(Target.Dnat t) { return Optional.of(t); }
 
-    private static Optional<String> ports(Rule r) {
-        return r.matches().stream().filter(m -> m instanceof Match.DstPorts && !m.negated())
-                .map(m -> ((Match.DstPorts) m).ranges().get(0).nft()).findFirst();
-    }
+        public Optional<Target.Dnat> visit(Target.Accept t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Drop t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Reject t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Return t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Jump t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Goto t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Log t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Snat t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Masquerade t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Redirect t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.None t) { return Optional.empty(); }
+
+        public Optional<Target.Dnat> visit(Target.Unsupported t) { return Optional.empty(); }
+    };
 
     private static Missing refuse(String what, String why) { return new Missing(Missing.Severity.REFUSE, what, why); }
 

@@ -58,12 +58,39 @@ public final class Ownership {
     public static boolean ownsChain(String chain) { return chain.startsWith(CHAIN_PREFIX); }
 
     /** A rule in a chain anyloop does not own is anyloop's when it jumps (or goes) into an {@code AL-*} chain. */
-    public static boolean ownsRule(Rule r) {
-        Target t = r.target();
-        if (t instanceof Target.Jump) return ownsChain(((Target.Jump) t).chain());
-        if (t instanceof Target.Goto) return ownsChain(((Target.Goto) t).chain());
-        return false;
-    }
+    public static boolean ownsRule(Rule r) { return called(r).map(Ownership::ownsChain).orElse(false); }
+
+    /** The chain a rule's target evaluates next ({@code -j CHAIN}, {@code -g CHAIN}), if it names one. */
+    static Optional<String> called(Rule r) { return r.target().accept(CALLED); }
+
+    private static final Target.Visitor<Optional<String>> CALLED = new Target.Visitor<>() {
+        public Optional<String> visit(Target.Jump t) { return Optional.of(t.chain()); }
+
+        public Optional<String> visit(Target.Goto t) { return Optional.of(t.chain()); }
+
+        public Optional<String> visit(Target.Accept t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Drop t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Reject t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Return t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Log t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Dnat t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Snat t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Masquerade t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.Redirect t) { return Optional.empty(); }
+
+        public Optional<String> visit(Target.None t) { return Optional.empty(); }
+
+        // a target anyloop does not model never names one of its chains
+        public Optional<String> visit(Target.Unsupported t) { return Optional.empty(); }
+    };
 
     /** An address anyloop may own: on lo, and not one the kernel adds itself (127.0.0.1/8, ::1). */
     public static boolean ownable(Address a) { return a.dev().equals(LO) && !Realised.kernelMade(a); }
@@ -178,9 +205,7 @@ public final class Ownership {
     private static Optional<String> callerOf(Table t, String chain) {
         for (Chain c : t.chains()) {
             if (!c.builtin()) continue;
-            for (Rule r : c.rules()) {
-                if (r.target() instanceof Target.Jump && ((Target.Jump) r.target()).chain().equals(chain)) return Optional.of(c.name());
-            }
+            for (Rule r : c.rules()) if (called(r).equals(Optional.of(chain))) return Optional.of(c.name());
         }
         return Optional.empty();
     }

@@ -104,7 +104,7 @@ final class ApplyCommand implements Callable<Integer> {
         Engine.Outcome r = Outcomes.run(() -> engine.apply(d, o), json, out, err);
         if (json) Outcomes.json(r, out);
         else {
-            Outcomes.text(r, out);
+            Outcomes.text(r, out, where.again());
             if (!dryRun) out.println(r.changed() ? "applied" : "no changes");
         }
         if (persist && !dryRun) {

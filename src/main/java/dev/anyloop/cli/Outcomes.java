@@ -29,8 +29,11 @@ final class Outcomes {
         }
     }
 
-    static void text(Engine.Outcome o, PrintWriter out) {
-        for (String n : o.notes()) out.println("note: " + n);
+    static void text(Engine.Outcome o, PrintWriter out) { text(o, out, ""); }
+
+    /** {@code again}: the options that name the target again (" --netns NS"), for the confirm hint. */
+    static void text(Engine.Outcome o, PrintWriter out, String again) {
+        for (String n : o.notes()) out.println("note: " + n.replace("'anyloop confirm'", "'anyloop confirm" + again + "'"));
         out.print(o.plan().text());
     }
 

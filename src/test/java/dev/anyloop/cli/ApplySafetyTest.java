@@ -59,7 +59,7 @@ class ApplySafetyTest {
             String before = h.everything();
             Cli a = Cli.run(args(h, "apply", "--confirm", "2"));
             assertThat(a.exit()).as(a.out() + a.err()).isZero();
-            assertThat(a.out()).contains("rolled back in 2 s unless 'anyloop confirm --netns " + h.ns + "' keeps it");
+            assertThat(a.out()).contains("rolled back in 2 s unless 'anyloop confirm --netns " + h.ns + " --state-dir " + state + "' keeps it");
             assertThat(h.show("ip", "addr", "show", "dev", "lo")).contains("10.53.0.53/32");
             waitUntil(() -> h.everything().equals(before), 10);
             assertThat(h.everything()).isEqualTo(before);
