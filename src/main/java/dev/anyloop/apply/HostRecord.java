@@ -172,11 +172,7 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
         sysctls.forEach(s::put);
         ArrayNode r = o.putArray("srcRoutes");
         srcRoutes.forEach((k, v) -> {
-            ObjectNode e = r.addObject();
-            e.put("dst", k.dst().toString());
-            e.put("dev", k.dev());
-            e.put("table", k.table());
-            e.put("metric", k.metric());
+            ObjectNode e = key(r.addObject(), k);
             v.ifPresent(ip -> e.put("src", ip.toString()));
         });
         ArrayNode d = o.putArray("drains");
@@ -204,13 +200,7 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
             ArrayNode sk = e.putArray("sysctls");
             j.sysctls().stream().sorted().forEach(sk::add);
             ArrayNode sr = e.putArray("srcRoutes");
-            for (Ownership.SrcKey k : j.srcRoutes()) {
-                ObjectNode x = sr.addObject();
-                x.put("dst", k.dst().toString());
-                x.put("dev", k.dev());
-                x.put("table", k.table());
-                x.put("metric", k.metric());
-            }
+            for (Ownership.SrcKey k : j.srcRoutes()) key(sr.addObject(), k);
         });
         pending.ifPresent(p -> {
             ObjectNode e = o.putObject("pending");
@@ -224,6 +214,15 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A connected route's key as the file holds it; {@link #srcKey} reads it back. */
+    private static ObjectNode key(ObjectNode e, Ownership.SrcKey k) {
+        e.put("dst", k.dst().toString());
+        e.put("dev", k.dev());
+        e.put("table", k.table());
+        e.put("metric", k.metric());
+        return e;
     }
 
     /** Reads a state file; {@code file} names it in errors. */

@@ -35,6 +35,16 @@ public record Steps(List<String> sysctl, String ip, String ip6, String iptables,
     /** The text of one family's restore input. */
     public String iptables(Family f) { return f == Family.V4 ? iptables : ip6tables; }
 
+    /**
+     * What apply loads on a host that holds none of anyloop's part yet but everything else {@code d} expects
+     * (its interfaces, Docker's chains): the form {@code export} writes.
+     */
+    public static Steps forFreshHost(dev.anyloop.state.DeviceState d, Backend b) {
+        Owned live = Ownership.live(Ownership.environment(d), new Ownership.Scope(java.util.Set.of(), java.util.Set.of(), java.util.Set.of()),
+                Optional.empty());
+        return of(Planner.plan(live, Ownership.desired(d, b), Planner.NftMemory.NONE).changes());
+    }
+
     public static Steps of(List<Change> changes) {
         Collector c = new Collector();
         for (Change ch : changes) ch.accept(c);

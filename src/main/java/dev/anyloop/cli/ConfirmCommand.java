@@ -1,7 +1,5 @@
 package dev.anyloop.cli;
 
-import dev.anyloop.apply.Engine;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +18,5 @@ final class ConfirmCommand implements Callable<Integer> {
     TargetOptions where;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        Engine engine = where.engine(spec.commandLine().getErr());
-        Engine.Outcome r = Outcomes.run(engine::confirm, false, out, spec.commandLine().getErr());
-        for (String n : r.notes()) out.println(n);
-        return r.exit();
-    }
+    public Integer call() { return Outcomes.notes(spec, where, e -> e::confirm); }
 }

@@ -29,6 +29,16 @@ final class Outcomes {
         }
     }
 
+    /** confirm and rollback: run on the target the options name, print what was done, exit with the engine's code. */
+    static int notes(picocli.CommandLine.Model.CommandSpec spec, TargetOptions where, java.util.function.Function<Engine, Call<Engine.Outcome>> call) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Engine engine = where.engine(err);
+        Engine.Outcome r = run(call.apply(engine), false, out, err);
+        for (String n : r.notes()) out.println(n);
+        return r.exit();
+    }
+
     static void text(Engine.Outcome o, PrintWriter out) { text(o, out, ""); }
 
     /** {@code again}: the options that name the target again (" --netns NS"), for the confirm hint. */

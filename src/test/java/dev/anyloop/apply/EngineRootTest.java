@@ -225,4 +225,22 @@ class EngineRootTest {
             assertThat(h.show("ip", "route", "show", "table", "main")).isEqualTo(routesBefore);
         }
     }
+
+    /** export's default iptables form loaded by hand onto a Docker host: Docker's rules stay, and apply then finds nothing to do. */
+    @Test
+    void theExportedOwnedPartLoadsBesideDockersRulesAsApplyWouldLoadIt() throws Exception {
+        DeviceState desktop = host("desktop");
+        try (LiveHost h = LiveHost.forState(desktop)) {
+            String docker = h.show("iptables-save");
+            assertThat(docker).contains(":DOCKER-USER - [0:0]", "-A FORWARD -j DOCKER-USER", ":FORWARD DROP");
+            Steps s = Steps.forFreshHost(desktop, Backend.IPTABLES);
+            h.feed(s.iptables(), "iptables-restore", "--noflush");
+            String after = h.show("iptables-save");
+            assertThat(after.lines().filter(l -> !l.contains("AL-")).toList()).isEqualTo(docker.lines().filter(l -> !l.contains("AL-")).toList());
+            h.ip(s.ip());
+            h.sh(java.util.stream.Stream.concat(java.util.stream.Stream.of("sysctl", "-q", "-w"), s.sysctl().stream()).toArray(String[]::new));
+            Engine.Outcome r = engine(h).apply(desktop, iptables());
+            assertThat(r.plan().changes()).as(r.plan().text()).isEmpty();
+        }
+    }
 }

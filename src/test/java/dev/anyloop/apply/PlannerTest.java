@@ -80,7 +80,7 @@ class PlannerTest {
         Owned empty = Ownership.live(Ownership.environment(d), NO_SCOPE, Optional.empty());
         for (Backend b : Backend.values()) {
             Planner.Result r = Planner.plan(empty, Ownership.desired(d, b), Planner.NftMemory.NONE);
-            Steps s = Steps.of(r.changes());
+            Steps s = Steps.forFreshHost(d, b);
             Map<String, String> files = new LinkedHashMap<>();
             files.put("plan", new Plan(host, r.changes(), List.of(), r.warnings(), List.of()).text());
             files.put("sysctl", String.join("\n", s.sysctl()) + "\n");
