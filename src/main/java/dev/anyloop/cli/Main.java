@@ -5,12 +5,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** anyloop's command line: one class per subcommand; exit codes 0 ok, 1 a check failed, 2 usage or config error, 3 internal error. */
-@Command(name = "anyloop", mixinStandardHelpOptions = true, version = "anyloop 0.1.0",
+@Command(name = "anyloop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Routeable loopback service addresses, declared in network.yaml, compiled, simulated and built for real.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, TraceCommand.class, ReachCommand.class,
                 CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class, SnapshotCommand.class,
                 DiffCommand.class, ApplyCommand.class, ConfirmCommand.class, RollbackCommand.class, DrainCommand.class,
-                DrainCommand.Undrain.class},
+                DrainCommand.Undrain.class, CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check failed", "2:usage or config error", "3:internal error"})
 public final class Main implements Runnable {

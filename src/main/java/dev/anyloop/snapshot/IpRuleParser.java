@@ -64,7 +64,7 @@ public final class IpRuleParser {
             }
         }
         // who installed it (ip leaves "protocol" out for unspec); anyloop's own rules carry 77 or its name
-        String proto = r.optString("protocol").map(IpRouteParser::protocol).orElse(PolicyRule.PROTO_UNSPEC);
+        String proto = r.optString("protocol").orElse(PolicyRule.PROTO_UNSPEC);
         return new PolicyRule(family, (int) priority, not, from, to, iif, oif, fwmark, action, table, fwmask, proto);
     }
 

@@ -19,6 +19,11 @@ public record PolicyRule(Family family, int priority, boolean not, Optional<Pref
     /** RTPROT_UNSPEC: what a rule added without {@code protocol} carries; ip prints no protocol for it. */
     public static final String PROTO_UNSPEC = "unspec";
 
+    /** anyloop's protocol has one spelling, as for routes ({@link Route#canonicalProto}): ip prints 77 by its name once rt_protos.d names it. */
+    public PolicyRule {
+        proto = Route.canonicalProto(proto);
+    }
+
     /** A rule whose fwmark (if any) compares every bit of the mark, installed without a protocol. */
     public PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
                       Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table) {

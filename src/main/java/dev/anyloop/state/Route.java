@@ -17,7 +17,7 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
                     String proto, Scope scope) {
     /** The rtnetlink protocol number anyloop marks its own routes (and policy rules) with. */
     public static final String PROTO_ANYLOOP = "77";
-    /** Its name in /etc/iproute2/rt_protos.d/anyloop.conf; with that file installed, ip prints this instead of 77. */
+    /** Its name in /etc/iproute2/rt_protos.d/anyloop.conf (shipped in the package); with that file installed, ip prints it instead of 77. */
     public static final String PROTO_ANYLOOP_NAME = "anyloop";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
@@ -25,6 +25,15 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
 
     public Route {
         nexthops = List.copyOf(nexthops);
+        proto = canonicalProto(proto);
+    }
+
+    /**
+     * The one spelling of a protocol: iproute2 prints 77 as "anyloop" once the package's rt_protos.d file is
+     * installed and as "77" before, so a host reads the same either way.
+     */
+    public static String canonicalProto(String proto) {
+        return proto.equals(PROTO_ANYLOOP_NAME) ? PROTO_ANYLOOP : proto;
     }
 
     /** Route types as in {@code ip route}: unicast forwards, local delivers, the rest refuse or discard. */

@@ -197,7 +197,7 @@ class EngineRootTest {
             assertThat(foreignText(h)).isEqualTo(before);
             assertThat(h.show("iptables-save")).doesNotContain("AL-");
             assertThat(h.show("nft", "list", "ruleset")).doesNotContain("anyloop");
-            assertThat(h.show("ip", "route", "show", "table", "all")).doesNotContain("proto 77");
+            assertThat(h.show("ip", "-N", "route", "show", "table", "all")).doesNotContain("proto 77");
         }
     }
 
