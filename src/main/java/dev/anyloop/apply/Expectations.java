@@ -12,7 +12,9 @@ import dev.anyloop.state.Rule;
 import dev.anyloop.state.Table;
 import dev.anyloop.state.Target;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -66,10 +68,12 @@ public final class Expectations {
             out.add(docker ? warn(what, "missing: Docker adds it") : refuse(what, "missing: gateways and other routes of the host's "
                     + "network manager are expected, not added by anyloop"));
         }
+        // ip route replace would take over another tool's route with the same kernel key (one map: hosts hold 10,000s of routes)
+        Map<Planner.RouteKey, Route> foreign = new HashMap<>();
+        for (Route x : live.routes()) if (!x.ownedByAnyloop()) foreign.putIfAbsent(Planner.RouteKey.of(x), x);
         for (Route r : desired.routes()) {
             if (!r.ownedByAnyloop()) continue;
-            // ip route replace would take over another tool's route with the same kernel key
-            live.routes().stream().filter(x -> !x.ownedByAnyloop() && Planner.RouteKey.of(x).equals(Planner.RouteKey.of(r))).findFirst()
+            Optional.ofNullable(foreign.get(Planner.RouteKey.of(r)))
                     .ifPresent(x -> out.add(refuse("route " + r, "its place (" + r.dst() + " metric " + r.metric() + ", table "
                             + Route.tableName(r.table()) + ") is held by proto " + x.proto() + " (" + x + "); anyloop does not replace "
                             + "another tool's route: remove that one, or change the metric in network.yaml")));

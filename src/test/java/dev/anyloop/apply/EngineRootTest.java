@@ -162,6 +162,36 @@ class EngineRootTest {
         }
     }
 
+    /**
+     * Verified after: something on the host undoes one of anyloop's routes between the steps and the read-back
+     * (here a line slipped into the step script after its last step). apply sees the difference, puts the host
+     * back as it was and fails naming what differs.
+     */
+    @Test
+    void aHostThatDoesNotHoldWhatWasWrittenIsPutBack() throws Exception {
+        DeviceState router = host("router");
+        try (LiveHost h = LiveHost.forState(router)) {
+            String before = h.everything();
+            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            RecordingTarget meddling = new RecordingTarget(h.target(), script -> {
+                int last = script.lastIndexOf("\n_s ");
+                if (last < 0 || !script.contains("'ip' '-batch'") || once.getAndSet(true)) return script;
+                int eol = script.indexOf('\n', last + 1);
+                return script.substring(0, eol + 1) + "ip route del 10.53.0.53/32 via 192.168.1.54 dev eth1 metric 2 >/dev/null 2>&1\n"
+                        + script.substring(eol + 1);
+            });
+            assertThatThrownBy(() -> new Engine(meddling, state).apply(router, iptables()))
+                    .isInstanceOf(ApplyException.class)
+                    .hasMessageContaining("after the change the host still differs from network.yaml")
+                    .hasMessageContaining("10.53.0.53 via 192.168.1.54")
+                    .hasMessageContaining("the host was put back as it was before this apply")
+                    .satisfies(e -> assertThat(((ApplyException) e).exit()).isEqualTo(1));
+            assertThat(once).isTrue();
+            assertThat(h.everything()).isEqualTo(before);
+            assertThat(engine(h).apply(router, iptables()).changed()).isTrue();
+        }
+    }
+
     /** What other tools hold on a host: Docker's chains, a static route, an address added by hand, an nft table. */
     private static void foreign(LiveHost h) {
         h.feed("*nat\n:DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -i docker0 -j RETURN\nCOMMIT\n"

@@ -17,9 +17,16 @@ final class RecordingTarget implements Target {
     }
 
     private final Target inner;
+    private final java.util.function.UnaryOperator<String> script;
     final List<Ran> ran = new ArrayList<>();
 
-    RecordingTarget(Target inner) { this.inner = inner; }
+    RecordingTarget(Target inner) { this(inner, s -> s); }
+
+    /** Also rewrites each script (a command's stdin) with {@code script} before it runs: how a test meddles with a host mid-apply. */
+    RecordingTarget(Target inner, java.util.function.UnaryOperator<String> script) {
+        this.inner = inner;
+        this.script = script;
+    }
 
     @Override
     public String id() { return inner.id(); }
@@ -29,8 +36,9 @@ final class RecordingTarget implements Target {
 
     @Override
     public synchronized CommandRunner.Result run(List<String> argv, Optional<String> stdin, Duration timeout) {
-        ran.add(new Ran(List.copyOf(argv), stdin));
-        return inner.run(argv, stdin, timeout);
+        Optional<String> in = stdin.map(script);
+        ran.add(new Ran(List.copyOf(argv), in));
+        return inner.run(argv, in, timeout);
     }
 
     @Override

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("root")
 class ApplyBadInputTest {
     private static final String FILE = "examples/home.yaml";
-    private static final DeviceState PI1 = pi1();
+    /** examples/home.yaml's pi1, compiled: the host the apply CLI tests use. */
+    static final DeviceState PI1 = pi1();
 
     @TempDir
     Path tmp;
