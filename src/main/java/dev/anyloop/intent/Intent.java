@@ -16,7 +16,7 @@ import java.util.Optional;
  * See docs/network-yaml.md for the file format.
  */
 public record Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts,
-                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations) {
+                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations, BgpDef bgp) {
     public Intent {
         segments = ordered(segments);
         hosts = ordered(hosts);
@@ -24,6 +24,14 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
         sources = List.copyOf(sources);
         expectations = List.copyOf(expectations);
     }
+
+    /** A network without a {@code bgp:} section. */
+    public Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts, Map<String, ServiceDef> services,
+                  List<SourceDef> sources, List<ExpectDef> expectations) {
+        this(file, segments, hosts, services, sources, expectations, BgpDef.NONE);
+    }
+
+    public Intent withBgp(BgpDef newBgp) { return new Intent(file, segments, hosts, services, sources, expectations, newBgp); }
 
     static <K, V> Map<K, V> ordered(Map<K, V> m) { return Collections.unmodifiableMap(new LinkedHashMap<>(m)); }
 

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * {@link ConfigException} listing every error found, each as "file:line:col: message".
  */
 public final class IntentLoader {
-    private static final Set<String> TOP_KEYS = Set.of("segments", "hosts", "services", "source-addresses", "expect");
+    private static final Set<String> TOP_KEYS = Set.of("segments", "hosts", "services", "source-addresses", "expect", "bgp");
     private static final Node ABSENT = new ScalarNode(Tag.NULL, "", org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN);
 
     private IntentLoader() { }
@@ -58,7 +58,9 @@ public final class IntentLoader {
                 services.services(f.get("services").orElse(ABSENT)),
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
                 services.expectations(f.get("expect").orElse(ABSENT)));
+        BgpReader.Raw bgp = new BgpReader(problems).read(f.get("bgp"));
         new Validator(intent, problems).run();
+        intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         if (problems.any()) throw problems.exception();
         return intent;
     }
