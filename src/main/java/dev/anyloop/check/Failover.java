@@ -1,5 +1,6 @@
 package dev.anyloop.check;
 
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.Intent.PortDef;
 import dev.anyloop.intent.Intent.ServiceDef;
@@ -46,7 +47,8 @@ public final class Failover {
         for (ServiceDef s : intent.services().values()) {
             if (s.hosts().size() < 2) continue;
             for (String down : s.hosts()) {
-                Network drained = drain(network, s, down);
+                // BGP converges again without the host (a no-op for a network without bgp:)
+                Network drained = Bgp.converge(intent, drain(network, s, down)).network();
                 out.add(new Scenario(s.name(), down, drained, findings(intent, network, clients, s, down, drained)));
             }
         }

@@ -26,6 +26,7 @@ final class ServiceRoutes {
         if (!router.forwarding()) return out;
         for (ServiceDef s : intent.services().values()) {
             if (s.hosts().contains(router.name())) continue;
+            if (intent.bgp().replacesStatic(s.name())) continue; // announced over BGP instead: bgp.Convergence routes it
             for (int i = 0; i < s.hosts().size(); i++) {
                 HostDef h = intent.hosts().get(s.hosts().get(i));
                 if (h == null) throw new IllegalArgumentException("service " + s.name() + ": host '" + s.hosts().get(i) + "' is not defined");

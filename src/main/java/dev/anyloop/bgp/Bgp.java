@@ -1,0 +1,78 @@
+package dev.anyloop.bgp;
+
+import dev.anyloop.intent.Intent;
+import dev.anyloop.net.Prefix;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.NextHop;
+import dev.anyloop.state.Network;
+import dev.anyloop.state.Route;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * BGP as the kernels see it: the routes BIRD installs on every router once BGP has converged, added to the
+ * network the simulator runs on (never to the state {@code plan} and {@code export} apply: BIRD owns them).
+ * BIRD marks its kernel routes {@code proto bird} (RTPROT_BIRD, 12); anyloop's bird.conf also gives them metric
+ * {@link #KERNEL_METRIC}, so they are recognisable and never clash with anyloop's static routes (metric 1, 2, ...),
+ * which win where both exist (a service with {@code static-routes: true}).
+ */
+public final class Bgp {
+    /** The kernel metric of every route anyloop's BIRD installs. */
+    public static final int KERNEL_METRIC = 1077;
+    /** iproute2's name for RTPROT_BIRD, the protocol BIRD's kernel routes carry. */
+    public static final String PROTO = "bird";
+    /** BIRD's default {@code merge paths} limit: at most 16 next hops in one ECMP route. */
+    static final int MERGE_LIMIT = 16;
+
+    private Bgp() { }
+
+    /** The network with BGP's routes, and where each was learned. */
+    public record Converged(Network network, Rib rib) { }
+
+    /**
+     * {@code network} with every router's BGP routes as BGP converges on it (hosts missing from it are down, links
+     * down take their sessions down). Routes of {@code proto bird} already in it are replaced, so this re-runs after a
+     * failure. Without a {@code bgp:} section the network is returned as it is.
+     */
+    public static Converged converge(Intent intent, Network network) { return converge(intent, network, Set.of()); }
+
+    /** One host's announcement of one service, as a health check withdraws it ({@code birdc disable 'announce.dns.v4'}). */
+    public record Announcement(String host, String service) { }
+
+    /** As {@link #converge(Intent, Network)}, with the {@code withdrawn} announcements taken back by their hosts. */
+    public static Converged converge(Intent intent, Network network, Set<Announcement> withdrawn) {
+        if (!intent.bgp().enabled()) return new Converged(network, Rib.empty());
+        Rib rib = Convergence.solve(intent, network, withdrawn);
+        Map<String, DeviceState> hosts = new LinkedHashMap<>();
+        for (DeviceState d : network.hosts().values()) {
+            List<Route> routes = new ArrayList<>();
+            for (Route r : d.routes()) if (!PROTO.equals(r.proto())) routes.add(r);
+            for (Map.Entry<Prefix, Choice> e : rib.of(d.host()).entrySet()) route(e.getKey(), e.getValue()).ifPresent(routes::add);
+            hosts.put(d.host(), routes.size() == d.routes().size() && rib.of(d.host()).isEmpty() ? d : d.withRoutes(routes));
+        }
+        return new Converged(new Network(hosts, network.segments()), rib);
+    }
+
+    /** A network read from live hosts: BIRD's routes are in it already, and where they were learned is not known. */
+    public static Converged snapshot(Network n) { return new Converged(n, Rib.empty()); }
+
+    /** The kernel route BIRD's kernel protocol installs for a choice: one next hop per merged path, by gateway. */
+    static Optional<Route> route(Prefix p, Choice c) {
+        if (c.installed().isEmpty()) return Optional.empty();
+        List<NextHop> hops = c.installed().stream().flatMap(x -> x.source().learned().stream())
+                .map(l -> NextHop.via(l.peerAddress(), l.dev())).distinct()
+                // BIRD's nexthop_compare_node(): weight, then gateway address
+                .sorted(Comparator.comparing((NextHop h) -> h.via().orElseThrow()))
+                .limit(MERGE_LIMIT).toList();
+        return Optional.of(new Route(Route.Type.UNICAST, p, Route.TABLE_MAIN, hops, KERNEL_METRIC, Optional.empty(), PROTO,
+                Route.Scope.GLOBAL));
+    }
+
+    /** True for a route BIRD installed ({@code proto bird}). */
+    public static boolean installedByBird(Route r) { return PROTO.equals(r.proto()); }
+}

@@ -1,0 +1,81 @@
+package dev.anyloop.bgp;
+
+import dev.anyloop.intent.BgpDef;
+import dev.anyloop.intent.BgpDef.Announce;
+import dev.anyloop.intent.BgpDef.Session;
+import dev.anyloop.intent.BgpDef.Speaker;
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.Intent.ServiceDef;
+import dev.anyloop.net.Family;
+import dev.anyloop.net.Ip;
+import dev.anyloop.net.Prefix;
+import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Link;
+import dev.anyloop.state.Network;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Computes what every BGP speaker holds once BGP has converged on {@code network} as it is: speakers whose host
+ * is missing (down) take no part, and a session is up only when both of its interfaces are. Prefixes do not
+ * influence each other in BGP (no aggregation here), so prefixes with the same announcements share one solution.
+ */
+public final class Convergence {
+    private Convergence() { }
+
+    /** Every router's choices, with the {@code withdrawn} announcements not made. */
+    public static Rib solve(Intent intent, Network network, Set<Bgp.Announcement> withdrawn) {
+        BgpDef bgp = intent.bgp();
+        Map<String, Map<Prefix, Choice>> out = new HashMap<>();
+        if (!bgp.enabled()) return new Rib(out);
+        List<Speaker> present = bgp.speakers().values().stream().filter(s -> network.hosts().containsKey(s.host())).toList();
+        for (Family f : Family.values()) {
+            List<Session> up = bgp.sessions().stream().filter(s -> s.family() == f && up(network, s)).toList();
+            Solver solver = new Solver(present, up);
+            Map<List<Solver.Origin>, List<Prefix>> groups = new LinkedHashMap<>();
+            for (Announce a : bgp.services().values()) {
+                ServiceDef s = intent.services().get(a.service());
+                List<Solver.Origin> origins = origins(solver, s, a.preference(), withdrawn);
+                if (origins.isEmpty()) continue;
+                for (Ip x : s.addresses()) {
+                    if (x.family() == f) groups.computeIfAbsent(origins, k -> new ArrayList<>()).add(Prefix.host(x));
+                }
+            }
+            for (Map.Entry<List<Solver.Origin>, List<Prefix>> g : groups.entrySet()) {
+                Choice[] choices = solver.solve(g.getKey());
+                for (int v = 0; v < choices.length; v++) {
+                    if (choices[v] == null) continue;
+                    Map<Prefix, Choice> table = out.computeIfAbsent(solver.host(v), h -> new HashMap<>());
+                    for (Prefix p : g.getValue()) table.put(p, choices[v]);
+                }
+            }
+        }
+        return new Rib(out);
+    }
+
+    /** The service's hosts that are up, with the MED or prepending their place in the host order gives them. */
+    private static List<Solver.Origin> origins(Solver solver, ServiceDef s, BgpDef.Preference pref, Set<Bgp.Announcement> withdrawn) {
+        List<Solver.Origin> out = new ArrayList<>();
+        for (int k = 0; k < s.hosts().size(); k++) {
+            int i = solver.indexOf(s.hosts().get(k));
+            if (i < 0 || withdrawn.contains(new Bgp.Announcement(s.hosts().get(k), s.name()))) continue;
+            out.add(new Solver.Origin(i, s.name(), pref.med(k), pref.prepend(k)));
+        }
+        return out;
+    }
+
+    /** Both hosts are there and both interfaces are up (a link down takes its BGP session and BFD with it). */
+    static boolean up(Network n, Session s) {
+        return linkUp(n, s.a().host(), s.a().dev()) && linkUp(n, s.b().host(), s.b().dev());
+    }
+
+    private static boolean linkUp(Network n, String host, String dev) {
+        Optional<DeviceState> d = n.host(host);
+        return d.isPresent() && d.get().link(dev).map(Link::up).orElse(false);
+    }
+}
