@@ -2,7 +2,6 @@ package dev.anyloop.cli;
 
 import dev.anyloop.check.Checker;
 import dev.anyloop.check.Finding;
-import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Intent intent = Inputs.intent(file, spec.commandLine().getErr());
-        List<Finding> findings = Checker.run(intent, Compiler.compile(intent));
+        List<Finding> findings = Checker.run(intent, Inputs.simulated(intent).network());
         int failed = 0, notes = 0;
         for (Finding f : findings) {
             if (f.kind() == Finding.Kind.PASS && !verbose) continue;

@@ -2,9 +2,11 @@ package dev.anyloop.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabBird;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.LabProbe;
 import dev.anyloop.os.Tools;
@@ -52,13 +54,16 @@ final class LabProbeCommand implements Callable<Integer> {
         Network n = Compiler.compile(intent);
         Lab lab;
         try {
-            lab = Lab.attach(LabPlan.of(labName.name, n), n);
+            LabPlan labPlan = LabPlan.of(labName.name, n);
+            lab = Lab.attach(labPlan, n, LabBird.of(intent, labPlan));
         } catch (IllegalArgumentException | Lab.NotUpException e) {
             err.println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
         }
         List<Lab.Iface> failed = lab.failed();
-        LabProbe.Plan plan = LabProbe.queries(intent, n, failed);
+        // BIRD reacts to a 'lab fail' by itself: probe once it has (the simulator's routes are the judge)
+        lab.bird().ifPresent(b -> b.awaitRoutes(LabProbe.withFailed(n, failed), LabBird.CONVERGE));
+        LabProbe.Plan plan = LabProbe.queries(intent, Bgp.converge(intent, n).network(), failed);
         List<LabProbe.Result> results = LabProbe.run(lab, plan.queries());
         LabProbe.Summary summary = LabProbe.Summary.of(results);
         if (json) {

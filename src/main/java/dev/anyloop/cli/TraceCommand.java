@@ -1,5 +1,7 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.bgp.Bgp;
+import dev.anyloop.bgp.BgpTrace;
 import dev.anyloop.sim.Flow;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
@@ -37,7 +39,8 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Network n = source.load(spec.commandLine().getErr());
+        Bgp.Converged c = source.loadBgp(spec.commandLine().getErr());
+        Network n = c.network();
         Flow f;
         try {
             f = Queries.flow(from, to, proto, port, n);
@@ -46,7 +49,7 @@ final class TraceCommand implements Callable<Integer> {
             return Main.CONFIG_ERROR;
         }
         RoundTrip rt = Simulator.of(n).roundTrip(f);
-        spec.commandLine().getOut().print(rt.render());
+        spec.commandLine().getOut().print(c.rib().isEmpty() ? rt.render() : BgpTrace.render(rt, c.rib()));
         spec.commandLine().getOut().println("verdict: " + (rt.reachable() ? "REACHABLE" : "NOT REACHABLE") + " — " + rt.verdict().describe());
         return rt.reachable() ? Main.OK : Main.CHECK_FAILED;
     }

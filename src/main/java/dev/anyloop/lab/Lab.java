@@ -37,14 +37,20 @@ public final class Lab implements AutoCloseable {
     private final LabPlan plan;
     private final Network network;
     private final Netns os;
+    /** BIRD in the BGP hosts, when the network has a bgp: section (LabBird owns its lifecycle). */
+    private final Optional<LabBird> bird;
 
-    private Lab(LabPlan plan, Network network, Netns os) {
+    private Lab(LabPlan plan, Network network, Netns os, Optional<LabBird> bird) {
         this.plan = plan;
         this.network = network;
         this.os = os;
+        this.bird = bird;
     }
 
-    public static Lab up(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns()); }
+    public static Lab up(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns(), Optional.empty()); }
+
+    /** As {@link #up(LabPlan, Network, Backend)}, with BIRD started in the BGP hosts once they are configured. */
+    public static Lab up(LabPlan plan, Network n, Backend backend, Optional<LabBird> bird) { return up(plan, n, backend, new Netns(), bird); }
 
     /** Thrown when a lab that should be running is not (exit 2 in the CLI): its message says what to run. */
     public static final class NotUpException extends IllegalStateException {
@@ -56,14 +62,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    public static Lab attach(LabPlan plan, Network n) { return attach(plan, n, new Netns()); }
+    public static Lab attach(LabPlan plan, Network n) { return attach(plan, n, new Netns(), Optional.empty()); }
+
+    /** As {@link #attach(LabPlan, Network)} for a lab whose BGP hosts run BIRD. */
+    public static Lab attach(LabPlan plan, Network n, Optional<LabBird> bird) { return attach(plan, n, new Netns(), bird); }
 
     /**
      * The lab of {@code plan} that an earlier {@code lab up} (another process, usually) built, for probing
      * and failing. Throws {@link NotUpException} when none of its namespaces exist, or when they are not
      * exactly the plan's (built from another file, or half removed).
      */
-    public static Lab attach(LabPlan plan, Network n, Netns os) {
+    public static Lab attach(LabPlan plan, Network n, Netns os, Optional<LabBird> bird) {
         List<String> existing = namespacesOf(os, plan.lab());
         if (existing.isEmpty()) throw NotUpException.of(plan.lab());
         List<String> planned = plan.namespaces().stream().map(LabPlan.Namespace::name).toList();
@@ -74,20 +83,20 @@ public final class Lab implements AutoCloseable {
                     + (missing.isEmpty() ? "" : " missing " + missing) + (extra.isEmpty() ? "" : " not in this network " + extra)
                     + "; 'anyloop lab down --name " + plan.lab() + "' and 'lab up' again");
         }
-        return new Lab(plan, n, os);
+        return new Lab(plan, n, os, bird);
     }
 
     /**
      * Creates and configures the lab; returns once every service is listening. Refuses to start over
      * namespaces of the same lab left by an earlier run. On any failure it removes what it made.
      */
-    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) {
+    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os, Optional<LabBird> bird) {
         List<String> existing = namespacesOf(os, plan.lab());
         if (!existing.isEmpty()) {
             throw new IllegalStateException("lab " + plan.lab() + " already has namespaces " + existing
                     + " (a running lab, or leftovers of a crashed run): run 'anyloop lab down --name " + plan.lab() + "' first");
         }
-        Lab lab = new Lab(plan, n, os);
+        Lab lab = new Lab(plan, n, os, bird);
         try {
             lab.build(backend);
             return lab;
@@ -121,6 +130,13 @@ public final class Lab implements AutoCloseable {
         for (LabService s : services) byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
         Parallel.each(List.copyOf(byHost.entrySet()), THREADS, e -> awaitListening(e.getKey(), e.getValue()));
         phase("listening", t0);
+        if (bird.isPresent()) {
+            bird.get().start();
+            phase("bird started", t0);
+            bird.get().awaitRoutes(network, LabBird.CONVERGE);
+            bird.get().awaitSessions(network, LabBird.CONVERGE);
+            phase("bgp converged", t0);
+        }
     }
 
     /** With -Danyloop.lab.timing=true, prints how long each phase of up took (for the benchmark). */
@@ -263,7 +279,14 @@ public final class Lab implements AutoCloseable {
      * Brings back every failed interface (whichever process failed it), re-applies every host's
      * addresses and routes as {@code lab up} did, and flushes neighbour caches.
      */
-    public synchronized Restored restore() { return restore(os, plan.lab()); }
+    public synchronized Restored restore() {
+        Restored r = restore(os, plan.lab());
+        bird.ifPresent(b -> b.awaitRoutes(network, LabBird.CONVERGE));
+        return r;
+    }
+
+    /** BIRD of this lab, when it has BGP hosts. */
+    public Optional<LabBird> bird() { return bird; }
 
     /** {@code lab restore}: {@link #restore()} for a lab another process started. */
     public static Restored restore(String lab) {
@@ -301,6 +324,8 @@ public final class Lab implements AutoCloseable {
             if (drained.hosts().containsKey(host)) continue;
             for (Iface i : fail(host)) changes.add(i + " down");
         }
+        // BIRD withdraws and replaces the BGP routes by itself (link down, BFD): wait until it has
+        bird.ifPresent(b -> b.awaitRoutes(drained, LabBird.CONVERGE));
         return changes;
     }
 
@@ -359,5 +384,5 @@ public final class Lab implements AutoCloseable {
         return os.list().stream().filter(n -> n.startsWith(prefix)).toList();
     }
 
-    private static Path runDir(String lab) { return RUN.resolve(lab); }
+    static Path runDir(String lab) { return RUN.resolve(lab); }
 }
