@@ -52,7 +52,11 @@ public final class Bgp {
         for (DeviceState d : network.hosts().values()) {
             List<Route> routes = new ArrayList<>();
             for (Route r : d.routes()) if (!PROTO.equals(r.proto())) routes.add(r);
-            for (Map.Entry<Prefix, Choice> e : rib.of(d.host()).entrySet()) route(e.getKey(), e.getValue()).ifPresent(routes::add);
+            List<Prefix> prefixes = new ArrayList<>(rib.of(d.host()).keySet());
+            prefixes.sort(Comparator.comparing((Prefix p) -> p.family()).thenComparing(Prefix::network));
+            for (Prefix p : prefixes) route(p, rib.of(d.host()).get(p)).ifPresent(routes::add);
+            // IPv4 before IPv6, as the compiler orders them (the BGP routes come last within their family)
+            routes.sort(Comparator.comparing(Route::family));
             hosts.put(d.host(), routes.size() == d.routes().size() && rib.of(d.host()).isEmpty() ? d : d.withRoutes(routes));
         }
         return new Converged(new Network(hosts, network.segments()), rib);

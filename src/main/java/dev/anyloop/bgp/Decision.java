@@ -37,7 +37,7 @@ public final class Decision {
         public String text() { return text; }
     }
 
-    /** The result of one comparison: which route is better ({@code sign < 0}: the first) and why. */
+    /** The result of one comparison: which route is better ({@code sign} -1: the first, 1: the second, 0: equal) and why. */
     public record Outcome(int sign, Criterion criterion) { }
 
     private final long localAsn;
@@ -59,7 +59,7 @@ public final class Decision {
         if (c != 0) return new Outcome(c, Criterion.LOCAL_PREF);
         c = Integer.compare(a.asPath().size(), b.asPath().size());
         if (c != 0) return new Outcome(c, Criterion.AS_PATH);
-        c = a.origin().compareTo(b.origin());
+        c = Integer.signum(a.origin().compareTo(b.origin()));
         if (c != 0) return new Outcome(c, Criterion.ORIGIN);
         if (medCompared(a, b)) {
             c = Long.compare(med(a), med(b));
@@ -69,7 +69,7 @@ public final class Decision {
         if (c != 0) return new Outcome(c, Criterion.EBGP);
         c = Long.compare(unsigned(routerId(a)), unsigned(routerId(b)));
         if (c != 0) return new Outcome(c, Criterion.ROUTER_ID);
-        c = address(a).compareTo(address(b));
+        c = Integer.signum(address(a).compareTo(address(b)));
         return new Outcome(c, c != 0 ? Criterion.PEER_ADDRESS : Criterion.EQUAL);
     }
 

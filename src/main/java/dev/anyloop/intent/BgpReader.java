@@ -104,7 +104,10 @@ final class BgpReader {
         asn.ifPresent(a -> reserved(a).ifPresent(why -> problems.add(f.path("asn"), f.get("asn").orElseThrow(),
                 f.context() + "asn: " + a + " is reserved (" + why + ")")));
         Optional<Ip> id = f.parsed("router-id", BgpReader::routerId);
-        Optional<List<String>> peers = f.get("peers").map(n -> f.parsedList("peers", s -> s));
+        // a peers value that is not a list was reported; it then restricts nothing (no second, confusing error)
+        Optional<List<String>> peers = f.get("peers").filter(n -> n instanceof SequenceNode || YamlInput.isNull(n))
+                .map(n -> f.parsedList("peers", s -> s));
+        f.get("peers").filter(n -> !(n instanceof SequenceNode || YamlInput.isNull(n))).ifPresent(n -> f.list("peers"));
         Optional<Boolean> bfd = f.get("bfd").isPresent() ? Optional.of(f.bool("bfd", true)) : Optional.empty();
         return new RawSpeaker(host, asn, id, peers, bfd, pos);
     }
@@ -118,7 +121,13 @@ final class BgpReader {
 
     /** A BGP identifier: an IPv4 address other than 0.0.0.0 (RFC 6286 keeps it a non-zero 32-bit number). */
     static Ip routerId(String text) {
-        Ip ip = Ip.parse(text);
+        Ip ip;
+        try {
+            ip = Ip.parse(text);
+        } catch (IllegalArgumentException e) {
+            String why = e.getMessage();
+            throw new IllegalArgumentException("Invalid router id '" + text + "': " + why.substring(why.indexOf("': ") + 3));
+        }
         if (!ip.isV4()) throw new IllegalArgumentException("Invalid router id '" + text + "': a router id is written as an IPv4 address");
         if (ip.isZero()) throw new IllegalArgumentException("Invalid router id '" + text + "': 0.0.0.0 is not a valid BGP identifier");
         return ip;

@@ -82,7 +82,7 @@ final class BgpResolver {
         }
         List<Session> sessions = sessions(roles, settings);
         checkPeers(roles, settings, sessions);
-        checkCoverage(services, roles, sessions);
+        checkCoverage(services, roles, sessions, settings);
         return new BgpDef(services, speakers, sessions, raw.bfd(), raw.holdTime(), raw.pos());
     }
 
@@ -240,8 +240,8 @@ final class BgpResolver {
                 } else if (roles.get(p) == Role.SERVER && roles.get(s.host()) == Role.SERVER) {
                     problems.at(at, ctx + "host " + p + " is a server, like " + s.host() + ": servers peer with routers only");
                 } else if (!shareSegment(s.host(), p)) {
-                    problems.at(at, ctx + "host " + p + " is on no segment of " + s.host()
-                            + " with an address family in common (anyloop's sessions are direct, not multihop)");
+                    problems.at(at, ctx + "host " + p + " shares no segment with " + s.host()
+                            + " where both have an address of one family (BGP sessions here are direct, not multihop)");
                 } else if (excludes(settings.get(p), s.host())) {
                     problems.at(at, ctx + "host " + p + " is listed, but the peers of " + p + " do not list " + s.host());
                 } else if (sessions.stream().noneMatch(x -> x.peerOf(s.host()).host().equals(p) && x.localOf(s.host()).host().equals(s.host()))) {
@@ -262,7 +262,8 @@ final class BgpResolver {
     }
 
     /** Every server of a BGP service has a session to a router in each family of the service's addresses. */
-    private void checkCoverage(Map<String, Announce> services, Map<String, Role> roles, List<Session> sessions) {
+    private void checkCoverage(Map<String, Announce> services, Map<String, Role> roles, List<Session> sessions,
+                               Map<String, RawSpeaker> settings) {
         for (Announce a : services.values()) {
             ServiceDef s = intent.services().get(a.service());
             for (int k = 0; k < s.hosts().size(); k++) {
@@ -276,7 +277,9 @@ final class BgpResolver {
                         problems.at("services/" + s.name() + "/hosts[" + k + "]", "bgp: service " + s.name() + ": host " + h
                                 + " has no " + (f == Family.V4 ? "IPv4" : "IPv6") + " BGP session to a router: no BGP router shares a segment"
                                 + " and an " + (f == Family.V4 ? "IPv4" : "IPv6") + " subnet with it, so it cannot announce "
-                                + s.addresses().stream().filter(ip -> ip.family() == f).findFirst().orElseThrow());
+                                + s.addresses().stream().filter(ip -> ip.family() == f).findFirst().orElseThrow()
+                                + Optional.ofNullable(settings.get(h)).flatMap(RawSpeaker::peers)
+                                        .map(ps -> " (bgp: speakers: " + h + ": peers is " + ps + ")").orElse(""));
                     }
                 }
             }

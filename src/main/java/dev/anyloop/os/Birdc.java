@@ -66,16 +66,17 @@ public final class Birdc {
 
     /**
      * {@code birdc disable "announce.SERVICE.*"}: BIRD matches the pattern against protocol names and answers one
-     * line per protocol ("announce.dns.v4: disabled", or "... already disabled"), or "There is no such protocol".
+     * line per protocol ("announce.dns.v4: disabled", or "... already disabled"), or "No protocols match" (reply
+     * code 8003, and birdc exits 1) (nest/proto.c, proto_apply_cmd).
      */
     private boolean toggle(String verb, String service) {
         String v4 = BirdNames.announce(service, Family.V4);
         String prefix = v4.substring(0, v4.length() - 2); // "announce.dns."
 
-        CommandRunner.Result r = run(List.of(verb, "\"" + BirdNames.announcePattern(service) + "\"")).orThrow();
+        CommandRunner.Result r = run(List.of(verb, "\"" + BirdNames.announcePattern(service) + "\""));
         String out = r.out().strip();
-        if (out.lines().anyMatch(l -> l.startsWith(prefix))) return true;
-        if (out.contains("no such protocol") || out.isEmpty()) return false;
+        if (r.ok() && out.lines().anyMatch(l -> l.startsWith(prefix))) return true;
+        if (out.contains("No protocols match")) return false;
         throw new IllegalStateException("birdc " + verb + " " + BirdNames.announcePattern(service) + " on " + socket + ": " + out);
     }
 }
