@@ -35,7 +35,13 @@ final class LabBgpCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, Birdc> birds = LabBird.running(labName.name);
+        Map<String, Birdc> birds;
+        try {
+            birds = LabBird.running(labName.name);
+        } catch (IllegalArgumentException e) {
+            err.println("anyloop: " + e.getMessage());
+            return Main.CONFIG_ERROR;
+        }
         if (birds.isEmpty()) {
             out.printf("lab %s runs no BIRD (%s)%n", labName.name, Lab.status(labName.name).up() ? "it has no bgp: section" : "it is not up");
             return Main.CHECK_FAILED;

@@ -66,8 +66,11 @@ public final class LabBird {
     }
 
     /** Throws with what to install when bird or birdc is missing. */
-    public static void requireInstalled() {
-        List<String> missing = Tools.missing(List.of("bird", "birdc"));
+    public static void requireInstalled() { requireInstalled(Tools::missing); }
+
+    /** As {@link #requireInstalled()}, with {@code missing} telling which of the commands it is given are not found. */
+    static void requireInstalled(java.util.function.Function<List<String>, List<String>> finder) {
+        List<String> missing = finder.apply(List.of("bird", "birdc"));
         if (!missing.isEmpty()) {
             throw new IllegalStateException("the network has BGP hosts (bgp:), which the lab runs with BIRD, but " + String.join(" and ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not installed (Debian: apt-get install bird2)");
@@ -160,7 +163,7 @@ public final class LabBird {
     }
 
     /** The BIRD routes of a list, each as "dst metric M via A dev D, ..." with next hops sorted: order is not compared. */
-    static List<String> normal(List<Route> routes) {
+    public static List<String> normal(List<Route> routes) {
         return routes.stream().filter(Bgp::installedByBird).map(r -> r.dst() + " metric " + Integer.toUnsignedString(r.metric()) + " "
                         + r.nexthops().stream().sorted(Comparator.comparing((NextHop h) -> h.via().map(Ip::toString).orElse("") + " " + h.dev()))
                                 .map(NextHop::toString).collect(Collectors.joining(", ")))

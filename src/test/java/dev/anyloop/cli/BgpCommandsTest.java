@@ -75,4 +75,12 @@ class BgpCommandsTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("\"reachable\":true").contains("dns-b1");
     }
+
+    @Test
+    void labBgpOnALabThatIsNotUpSaysSo() {
+        Cli b = Cli.run("lab", "bgp", "--name", "bgnone");
+        assertThat(b.exit()).isEqualTo(1);
+        assertThat(b.out()).contains("lab bgnone runs no BIRD (it is not up)");
+        assertThat(Cli.run("lab", "bgp", "--name", "Bad_Name").exit()).isEqualTo(2);
+    }
 }
