@@ -26,8 +26,6 @@ public final class Bgp {
     public static final int KERNEL_METRIC = 1077;
     /** iproute2's name for RTPROT_BIRD, the protocol BIRD's kernel routes carry. */
     public static final String PROTO = "bird";
-    /** BIRD's default {@code merge paths} limit: at most 16 next hops in one ECMP route. */
-    static final int MERGE_LIMIT = 16;
 
     private Bgp() { }
 
@@ -52,12 +50,11 @@ public final class Bgp {
         for (DeviceState d : network.hosts().values()) {
             List<Route> routes = new ArrayList<>();
             for (Route r : d.routes()) if (!PROTO.equals(r.proto())) routes.add(r);
-            List<Prefix> prefixes = new ArrayList<>(rib.of(d.host()).keySet());
-            prefixes.sort(Comparator.comparing((Prefix p) -> p.family()).thenComparing(Prefix::network));
-            for (Prefix p : prefixes) route(p, rib.of(d.host()).get(p)).ifPresent(routes::add);
-            // IPv4 before IPv6, as the compiler orders them (the BGP routes come last within their family)
-            routes.sort(Comparator.comparing(Route::family));
-            hosts.put(d.host(), routes.size() == d.routes().size() && rib.of(d.host()).isEmpty() ? d : d.withRoutes(routes));
+            int before = routes.size();
+            rib.forEachRoute(d.host(), (p, hops) -> routes.add(route(p, hops)));
+            // IPv4 before IPv6, as the compiler orders them (the BGP routes come last within their family, in file order)
+            if (routes.size() > before) routes.sort(Comparator.comparing(Route::family));
+            hosts.put(d.host(), routes.size() == d.routes().size() ? d : d.withRoutes(routes));
         }
         return new Converged(new Network(hosts, network.segments()), rib);
     }
@@ -65,16 +62,9 @@ public final class Bgp {
     /** A network read from live hosts: BIRD's routes are in it already, and where they were learned is not known. */
     public static Converged snapshot(Network n) { return new Converged(n, Rib.empty()); }
 
-    /** The kernel route BIRD's kernel protocol installs for a choice: one next hop per merged path, by gateway. */
-    static Optional<Route> route(Prefix p, Choice c) {
-        if (c.installed().isEmpty()) return Optional.empty();
-        List<NextHop> hops = c.installed().stream().flatMap(x -> x.source().learned().stream())
-                .map(l -> NextHop.via(l.peerAddress(), l.dev())).distinct()
-                // BIRD's nexthop_compare_node(): weight, then gateway address
-                .sorted(Comparator.comparing((NextHop h) -> h.via().orElseThrow()))
-                .limit(MERGE_LIMIT).toList();
-        return Optional.of(new Route(Route.Type.UNICAST, p, Route.TABLE_MAIN, hops, KERNEL_METRIC, Optional.empty(), PROTO,
-                Route.Scope.GLOBAL));
+    /** The kernel route BIRD's kernel protocol installs for a prefix: one next hop per merged path, by gateway. */
+    static Route route(Prefix p, List<NextHop> hops) {
+        return new Route(Route.Type.UNICAST, p, Route.TABLE_MAIN, hops, KERNEL_METRIC, Optional.empty(), PROTO, Route.Scope.GLOBAL);
     }
 
     /** True for a route BIRD installed ({@code proto bird}). */

@@ -18,7 +18,7 @@ public record BgpPath(Source source, List<Long> asPath, OptionalLong med, long l
     public static final long DEFAULT_MED = 0;
 
     public BgpPath {
-        asPath = List.copyOf(asPath);
+        asPath = AsPath.of(asPath); // immutable, and shares the tail of the path it was prepended to
     }
 
     /** The ORIGIN attribute, best first (RFC 4271 5.1.1). */

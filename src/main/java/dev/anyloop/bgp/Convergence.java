@@ -11,6 +11,7 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Link;
+import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Network;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,31 +32,40 @@ public final class Convergence {
     /** Every router's choices, with the {@code withdrawn} announcements not made. */
     public static Rib solve(Intent intent, Network network, Set<Bgp.Announcement> withdrawn) {
         BgpDef bgp = intent.bgp();
-        Map<String, Map<Prefix, Choice>> out = new HashMap<>();
-        if (!bgp.enabled()) return new Rib(out);
+        if (!bgp.enabled()) return Rib.empty();
+        List<Rib.Group> groups = new ArrayList<>();
+        List<List<NextHop>[]> solved = new ArrayList<>();
         List<Speaker> present = bgp.speakers().values().stream().filter(s -> network.hosts().containsKey(s.host())).toList();
         for (Family f : Family.values()) {
             List<Session> up = bgp.sessions().stream().filter(s -> s.family() == f && up(network, s)).toList();
             Solver solver = new Solver(present, up);
-            Map<List<Solver.Origin>, List<Prefix>> groups = new LinkedHashMap<>();
+            Map<List<Solver.Origin>, List<Prefix>> byOrigins = new LinkedHashMap<>();
             for (Announce a : bgp.services().values()) {
                 ServiceDef s = intent.services().get(a.service());
                 List<Solver.Origin> origins = origins(solver, s, a.preference(), withdrawn);
                 if (origins.isEmpty()) continue;
                 for (Ip x : s.addresses()) {
-                    if (x.family() == f) groups.computeIfAbsent(origins, k -> new ArrayList<>()).add(Prefix.host(x));
+                    if (x.family() == f) byOrigins.computeIfAbsent(origins, k -> new ArrayList<>()).add(Prefix.host(x));
                 }
             }
-            for (Map.Entry<List<Solver.Origin>, List<Prefix>> g : groups.entrySet()) {
-                Choice[] choices = solver.solve(g.getKey());
-                for (int v = 0; v < choices.length; v++) {
-                    if (choices[v] == null) continue;
-                    Map<Prefix, Choice> table = out.computeIfAbsent(solver.host(v), h -> new HashMap<>());
-                    for (Prefix p : g.getValue()) table.put(p, choices[v]);
-                }
+            for (Map.Entry<List<Solver.Origin>, List<Prefix>> g : byOrigins.entrySet()) {
+                groups.add(new Rib.Group(solver, g.getKey(), g.getValue()));
+                solved.add(solver.nextHops(g.getKey()));
             }
         }
-        return new Rib(out);
+        Map<String, List<NextHop>[]> hops = new HashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            Solver solver = groups.get(g).solver();
+            List<NextHop>[] hs = solved.get(g);
+            for (int v = 0; v < hs.length; v++) {
+                if (hs[v] == null) continue;
+                int groupCount = groups.size();
+                @SuppressWarnings("unchecked")
+                List<NextHop>[] row = hops.computeIfAbsent(solver.host(v), h -> (List<NextHop>[]) new List[groupCount]);
+                row[g] = hs[v];
+            }
+        }
+        return new Rib(groups, hops);
     }
 
     /** The service's hosts that are up, with the MED or prepending their place in the host order gives them. */

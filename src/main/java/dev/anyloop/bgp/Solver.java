@@ -6,15 +6,15 @@ import dev.anyloop.intent.BgpDef.Role;
 import dev.anyloop.intent.BgpDef.Session;
 import dev.anyloop.intent.BgpDef.Speaker;
 import dev.anyloop.net.Ip;
+import dev.anyloop.state.NextHop;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -28,8 +28,15 @@ import java.util.OptionalLong;
  * next hop ({@code next hop self}).
  */
 final class Solver {
-    /** One session seen from one end. */
-    record Link(int peer, int reverse, Learned learned, boolean ibgp) { }
+    /** One session seen from one end, with the kernel next hop of what is learned over it. */
+    record Link(int peer, int reverse, Learned learned, boolean ibgp, List<NextHop> hop) {
+        Link(int peer, int reverse, Learned learned, boolean ibgp) {
+            this(peer, reverse, learned, ibgp, List.of(NextHop.via(learned.peerAddress(), learned.dev())));
+        }
+    }
+
+    /** BIRD's default {@code merge paths} limit: at most 16 next hops in one ECMP route. */
+    static final int MERGE_LIMIT = 16;
 
     /** One announcement: the speaker, the service, the MED its export filter sets (if any), how often it prepends its AS. */
     record Origin(int speaker, String service, OptionalLong med, int prepend) { }
@@ -40,6 +47,13 @@ final class Solver {
     private final Link[][] links;
     private final Decision[] decision;
     private final Map<String, Integer> index = new HashMap<>();
+    private final long edges;
+    // the working state of one solve (not thread-safe: one solver per thread)
+    private final BgpPath[][] in;
+    private final BgpPath[] best;
+    private final int[] bestLink;
+    private final Origin[] own;
+    private final Buckets queue;
 
     /** The speakers present and the sessions up; both in a stable order so a solution is deterministic. */
     Solver(List<Speaker> speakers, List<Session> sessions) {
@@ -71,7 +85,18 @@ final class Solver {
                     s.b().dev(), ibgp), ibgp));
         }
         links = new Link[n][];
-        for (int i = 0; i < n; i++) links[i] = out.get(i).toArray(new Link[0]);
+        long e = 0;
+        for (int i = 0; i < n; i++) {
+            links[i] = out.get(i).toArray(new Link[0]);
+            e += links[i].length;
+        }
+        edges = e;
+        in = new BgpPath[n][];
+        for (int i = 0; i < n; i++) in[i] = new BgpPath[router[i] ? links[i].length : 0]; // a server imports nothing
+        best = new BgpPath[n];
+        bestLink = new int[n];
+        own = new Origin[n];
+        queue = new Buckets(n);
     }
 
     int indexOf(String h) {
@@ -85,51 +110,89 @@ final class Solver {
 
     boolean router(int i) { return router[i]; }
 
-    /** Runs to convergence; the choice of every router that holds a route (null for the others). */
-    Choice[] solve(List<Origin> origins) {
+    /**
+     * Runs to convergence; per speaker, the next hops of its kernel route (null for servers, for routers without a
+     * route and where the best route is the router's own announcement): the best path's and those mergable with it,
+     * ordered as BIRD's {@code nexthop_compare_node()} does (gateway address), at most {@link #MERGE_LIMIT}.
+     */
+    synchronized List<NextHop>[] nextHops(List<Origin> origins) {
+        run(origins);
+        @SuppressWarnings("unchecked")
+        List<NextHop>[] out = (List<NextHop>[]) new List[host.length];
+        for (int v = 0; v < host.length; v++) {
+            if (!router[v] || best[v] == null || best[v].originated()) continue;
+            BgpPath b = best[v];
+            List<NextHop> hops = null;
+            for (int l = 0; l < in[v].length; l++) {
+                BgpPath p = in[v][l];
+                if (p == null || (l != bestLink[v] && !decision[v].mergable(b, p))) continue;
+                List<NextHop> h = links[v][l].hop();
+                if (hops == null) {
+                    hops = h;
+                } else {
+                    if (hops.size() == 1) hops = new ArrayList<>(hops);
+                    if (!hops.contains(h.get(0))) hops.add(h.get(0));
+                }
+            }
+            if (hops.size() > 1) {
+                hops.sort(Comparator.comparing((NextHop h) -> h.via().orElseThrow()));
+                hops = List.copyOf(hops.subList(0, Math.min(hops.size(), MERGE_LIMIT)));
+            }
+            out[v] = hops;
+        }
+        return out;
+    }
+
+    /** {@code host}'s whole choice once {@code origins} have converged, or empty when it holds no route. */
+    synchronized Optional<Choice> choice(List<Origin> origins, String h) {
+        Integer v = index.get(h);
+        if (v == null || !router[v]) return Optional.empty();
+        run(origins);
+        return best[v] == null ? Optional.empty() : Optional.of(choice(v, in[v], own[v], best[v]));
+    }
+
+    /** Runs the announcements to convergence in the working arrays. */
+    private void run(List<Origin> origins) {
         int n = host.length;
-        BgpPath[][] in = new BgpPath[n][];
-        for (int i = 0; i < n; i++) in[i] = new BgpPath[links[i].length];
-        BgpPath[] best = new BgpPath[n];
-        int[] bestLink = new int[n];
-        Arrays.fill(bestLink, -1);
-        Origin[] own = new Origin[n];
-        ArrayDeque<Integer> queue = new ArrayDeque<>();
-        boolean[] queued = new boolean[n];
+        // the working arrays are the solver's, reused from one set of announcements to the next (less garbage: a large
+        // network solves a thousand of them); what a Choice keeps is copied out at the end
+        BgpPath[][] in = this.in;
+        BgpPath[] best = this.best;
+        int[] bestLink = this.bestLink;
+        Origin[] own = this.own;
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(in[i], null);
+            best[i] = null;
+            bestLink[i] = -1;
+            own[i] = null;
+        }
+        // Speakers whose best route changed wait in buckets by that route's AS path length and are handled shortest
+        // first, as Dijkstra would: a route is mostly passed on once it can no longer be beaten by a shorter one. The
+        // order changes only how fast the fixed point is reached, not which one: BGP sends the same messages either way.
+        Buckets queue = this.queue;
+        queue.reset();
         for (Origin o : origins) {
             own[o.speaker()] = o;
             best[o.speaker()] = ownPath(o);
-            queue.add(o.speaker());
-            queued[o.speaker()] = true;
+            queue.push(o.speaker(), 0);
         }
-        long edges = 0;
-        for (Link[] ls : links) edges += ls.length;
         long budget = (n + 1L) * (edges + n) + 1000; // Bellman-Ford's bound: each best changes at most n times
         while (!queue.isEmpty()) {
             if (--budget < 0) {
                 throw new IllegalStateException("BGP did not converge for the announcements of " + origins.get(0).service()
                         + ": the policies keep changing each other's best routes");
             }
-            int u = queue.poll();
-            queued[u] = false;
+            int u = queue.pop();
             for (int l = 0; l < links[u].length; l++) {
                 Link link = links[u][l];
                 int v = link.peer();
                 if (!router[v]) continue; // a server imports nothing
                 BgpPath sent = exported(u, l, best[u], bestLink[u], own[u], v);
-                if (Objects.equals(in[v][link.reverse()], sent)) continue;
+                if (same(in[v][link.reverse()], sent)) continue;
                 in[v][link.reverse()] = sent;
-                if (reselect(v, in[v], own[v], best, bestLink) && !queued[v]) {
-                    queue.add(v);
-                    queued[v] = true;
-                }
+                if (reselect(v, in[v], own[v], best, bestLink)) queue.push(v, best[v] == null ? 0 : best[v].asPath().size());
             }
         }
-        Choice[] out = new Choice[n];
-        for (int v = 0; v < n; v++) {
-            if (router[v] && best[v] != null) out[v] = choice(v, in[v], own[v]);
-        }
-        return out;
     }
 
     private BgpPath ownPath(Origin o) {
@@ -143,23 +206,31 @@ final class Solver {
         Link link = links[u][l];
         if (!router[u] && !b.originated()) return null;
         if (!b.originated() && link.ibgp() && links[u][bLink].ibgp()) return null;
-        List<Long> path = b.asPath();
+        AsPath path = (AsPath) b.asPath();
         OptionalLong med = b.med();
         if (b.originated()) {
-            path = Collections.nCopies(o.prepend(), asn[u]);
+            path = AsPath.EMPTY.prepend(asn[u], o.prepend());
             med = o.med();
         }
         if (!link.ibgp()) {
-            List<Long> p = new ArrayList<>(path.size() + 1);
-            p.add(asn[u]);
-            p.addAll(path);
-            path = p;
+            path = path.prepend(asn[u]);
             if (!b.originated()) med = OptionalLong.empty();
         }
-        if (path.contains(asn[v])) return null; // the receiver's loop check
+        if (path.containsAs(asn[v])) return null; // the receiver's loop check
         long pref = link.ibgp() ? b.localPref() : BgpPath.DEFAULT_LOCAL_PREF;
         Learned learned = links[v][link.reverse()].learned();
         return new BgpPath(learned, path, med, pref, b.origin());
+    }
+
+    /**
+     * Equal paths, cheaply: a learned path's source is the one {@link Learned} of its link, so the same object;
+     * the AS paths are compared last.
+     */
+    private static boolean same(BgpPath a, BgpPath b) {
+        if (a == b) return true;
+        if (a == null || b == null) return false;
+        return a.source() == b.source() && a.localPref() == b.localPref() && a.origin() == b.origin() && a.med().equals(b.med())
+                && a.asPath().equals(b.asPath());
     }
 
     /** Picks {@code v}'s best route again; true when it changed. */
@@ -175,24 +246,66 @@ final class Solver {
                 pickLink = l;
             }
         }
-        boolean changed = !Objects.equals(pick, best[v]) || pickLink != bestLink[v];
+        boolean changed = !same(pick, best[v]) || pickLink != bestLink[v];
         best[v] = pick;
         bestLink[v] = pickLink;
         return changed;
     }
 
-    /** The sorted candidates, and under {@code merge paths} (limit 16, as BIRD's default) the best plus its equals. */
-    private Choice choice(int v, BgpPath[] in, Origin own) {
-        List<BgpPath> all = new ArrayList<>();
-        if (own != null) all.add(ownPath(own));
-        for (BgpPath p : in) if (p != null) all.add(p);
-        Decision d = decision[v];
-        all.sort(d.order());
-        BgpPath best = all.get(0);
-        List<BgpPath> installed = new ArrayList<>();
-        if (!best.originated()) {
-            for (BgpPath p : all) if (p == best || d.mergable(best, p)) installed.add(p);
+    /** Everything {@code v} holds, its best first among equals as the solver picked it. */
+    private Choice choice(int v, BgpPath[] in, Origin own, BgpPath best) {
+        int n = own != null ? 1 : 0;
+        for (BgpPath p : in) if (p != null) n++;
+        BgpPath[] all = new BgpPath[n];
+        int k = 0;
+        if (own != null) all[k++] = best;
+        for (BgpPath p : in) if (p != null) all[k++] = p;
+        return new Choice(best, all, decision[v]);
+    }
+
+    /** A queue of speakers by key (AS path length), lowest first; a speaker queued again moves to its new key. */
+    private static final class Buckets {
+        private final List<ArrayDeque<Integer>> buckets = new ArrayList<>();
+        private final int[] key;
+        private int low = Integer.MAX_VALUE;
+        private int size;
+
+        Buckets(int n) {
+            key = new int[n];
+            Arrays.fill(key, -1);
         }
-        return new Choice(all, installed, all.size() > 1 ? Optional.of(d.compare(all.get(0), all.get(1))) : Optional.empty());
+
+        void push(int v, int k) {
+            if (key[v] == k) return;
+            if (key[v] < 0) size++;
+            key[v] = k; // an entry left in the old bucket is skipped when popped
+            while (buckets.size() <= k) buckets.add(new ArrayDeque<>());
+            buckets.get(k).add(v);
+            low = Math.min(low, k);
+        }
+
+        boolean isEmpty() { return size == 0; }
+
+        /** Empty again (every entry was popped), ready for the next solve. */
+        private void reset() {
+            for (ArrayDeque<Integer> b : buckets) b.clear();
+            Arrays.fill(key, -1);
+            low = Integer.MAX_VALUE;
+            size = 0;
+        }
+
+        int pop() {
+            while (true) {
+                ArrayDeque<Integer> b = buckets.get(low);
+                while (!b.isEmpty()) {
+                    int v = b.poll();
+                    if (key[v] != low) continue;
+                    key[v] = -1;
+                    size--;
+                    return v;
+                }
+                low++;
+            }
+        }
     }
 }
