@@ -27,6 +27,9 @@ import java.util.Set;
  * influence each other in BGP (no aggregation here), so prefixes with the same announcements share one solution.
  */
 public final class Convergence {
+    /** At most this many threads solve one family's groups at once. */
+    static final int MAX_THREADS = 4;
+
     private Convergence() { }
 
     /** Every router's choices, with the {@code withdrawn} announcements not made. */
@@ -48,9 +51,46 @@ public final class Convergence {
                     if (x.family() == f) byOrigins.computeIfAbsent(origins, k -> new ArrayList<>()).add(Prefix.host(x));
                 }
             }
-            for (Map.Entry<List<Solver.Origin>, List<Prefix>> g : byOrigins.entrySet()) {
-                groups.add(new Rib.Group(solver, g.getKey(), g.getValue()));
-                solved.add(solver.nextHops(g.getKey()));
+            List<Map.Entry<List<Solver.Origin>, List<Prefix>>> todo = new ArrayList<>(byOrigins.entrySet());
+            // groups are independent: a few threads, each with a solver of its own (a solver's arrays are its working state)
+            int threads = Math.max(1, Math.min(Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS), todo.size() / 64));
+            @SuppressWarnings("unchecked")
+            List<NextHop>[][] results = (List<NextHop>[][]) new List[todo.size()][];
+            List<Thread> workers = new ArrayList<>();
+            RuntimeException[] failure = new RuntimeException[1];
+            for (int t = 0; t < threads; t++) {
+                int from = todo.size() * t / threads, to = todo.size() * (t + 1) / threads, me = t;
+                Runnable work = () -> {
+                    try {
+                        Solver mine = me == 0 ? solver : new Solver(present, up);
+                        for (int g = from; g < to; g++) results[g] = mine.nextHops(todo.get(g).getKey());
+                    } catch (RuntimeException e) {
+                        synchronized (failure) {
+                            failure[0] = e;
+                        }
+                    }
+                };
+                if (threads == 1) {
+                    work.run();
+                } else {
+                    Thread th = new Thread(work, "bgp-" + f + "-" + t);
+                    th.start();
+                    workers.add(th);
+                }
+            }
+            for (Thread th : workers) {
+                try {
+                    th.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            if (failure[0] != null) throw failure[0];
+            for (int g = 0; g < todo.size(); g++) {
+                // any solver of the family answers a later choice() alike: the first one keeps them
+                groups.add(new Rib.Group(solver, todo.get(g).getKey(), todo.get(g).getValue()));
+                solved.add(results[g]);
             }
         }
         Map<String, List<NextHop>[]> hops = new HashMap<>();

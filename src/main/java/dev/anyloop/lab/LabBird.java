@@ -94,8 +94,7 @@ public final class LabBird {
             Path conf = dir.resolve(h + ".conf");
             // the lab's addition to the rendered file: a log of its own (the default, syslog, would be the machine's)
             RunDirs.write(conf, "log \"" + dir.resolve(h + ".log") + "\" all;\n" + BirdRenderer.render(intent, h));
-            daemons.add(Map.entry(plan.namespaceOf(h), List.of("bird", "-f", "-c", conf.toString(), "-s", dir.resolve(h + ".ctl").toString(),
-                    "-P", dir.resolve(h + ".pid").toString())));
+            daemons.add(daemon(h));
         }
         Parallel.each(hosts(), Lab.THREADS, h -> {
             CommandRunner.Result r = os.runner().run(List.of("bird", "-p", "-c", dir.resolve(h + ".conf").toString()));
@@ -116,6 +115,27 @@ public final class LabBird {
 
     /** As {@link #awaitRoutes(Network, java.util.Set, Duration)} with every announcement made. */
     public Duration awaitRoutes(Network network, Duration timeout) { return awaitRoutes(network, java.util.Set.of(), timeout); }
+
+    private Map.Entry<String, List<String>> daemon(String h) {
+        return Map.entry(plan.namespaceOf(h), List.of("bird", "-f", "-c", dir.resolve(h + ".conf").toString(), "-s",
+                dir.resolve(h + ".ctl").toString(), "-P", dir.resolve(h + ".pid").toString()));
+    }
+
+    /** The pid of {@code host}'s BIRD, from its pid file; empty when it is not running. */
+    public Optional<Long> pid(String host) {
+        return RunDirs.read(dir.resolve(host + ".pid")).map(String::strip).filter(s -> s.matches("[0-9]+")).map(Long::parseLong)
+                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+    }
+
+    /** Starts {@code host}'s BIRD again (after a crash drill) with the config it had, and returns once it answers. */
+    public void restart(String host) {
+        os.startDetached(List.of(daemon(host)), dir.resolve("bird.out"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!birdc(host).answers()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("BIRD of " + host + " does not answer after a restart");
+            sleep(Duration.ofMillis(20));
+        }
+    }
 
     /**
      * Waits until every router of {@code network} (hosts missing from it are down) has exactly the {@code proto bird}
@@ -170,7 +190,11 @@ public final class LabBird {
                 .sorted().toList();
     }
 
-    /** Waits until every session between hosts of {@code up} is established; throws with the ones that are not. */
+    /**
+     * Waits until every session between hosts of {@code up} is established, and its BFD session up where it has one
+     * (BFD comes up after BGP; until it is, only the hold timer would notice a silent peer); throws with the ones that
+     * are not.
+     */
     public void awaitSessions(Network up, Duration timeout) {
         long t0 = System.nanoTime();
         while (true) {
@@ -178,11 +202,17 @@ public final class LabBird {
             for (String h : hosts()) {
                 if (!up.hosts().containsKey(h)) continue;
                 String protocols = birdc(h).protocols();
+                String bfd = null;
                 for (BgpDef.Session s : intent.bgp().sessionsOf(h)) {
                     if (!up.hosts().containsKey(s.peerOf(h).host())) continue;
                     String name = dev.anyloop.bgp.BirdNames.session(s, h);
                     boolean established = protocols.lines().anyMatch(l -> l.startsWith(name + " ") && l.contains("Established"));
                     if (!established) down.add(h + ": " + name);
+                    if (!BirdRenderer.bfd(intent.bgp(), s)) continue;
+                    if (bfd == null) bfd = birdc(h).run(List.of("show", "bfd", "sessions")).out();
+                    String peer = s.peerOf(h).address().toString();
+                    // "IP address  Interface  State  Since  Interval  Timeout": one line per neighbour
+                    if (bfd.lines().noneMatch(l -> l.startsWith(peer + " ") && l.contains(" Up "))) down.add(h + ": BFD to " + peer);
                 }
             }
             if (down.isEmpty()) return;

@@ -30,11 +30,15 @@ import java.util.stream.Collectors;
 public final class BirdRenderer {
     private BirdRenderer() { }
 
-    /** Timers in seconds, chosen so that a restarted peer is back within seconds (BIRD's defaults: 5, 120 and 60-300). */
+    /**
+     * Timers in seconds (BIRD's defaults: connect delay 5, connect retry 120, error wait 60-300): a restarted peer is
+     * back within seconds. After a session error BIRD waits ERROR_WAIT_MIN, doubling up to ERROR_WAIT_MAX for errors
+     * that follow within its error forget time (300 s): a flapping peer is held off, for at most 10 s.
+     */
     static final int CONNECT_DELAY = 1;
     static final int CONNECT_RETRY = 5;
     static final int ERROR_WAIT_MIN = 1;
-    static final int ERROR_WAIT_MAX = 30;
+    static final int ERROR_WAIT_MAX = 10;
 
     /** True when {@code host} speaks BGP, so has a bird.conf. */
     public static boolean speaks(Intent intent, String host) { return intent.bgp().speakers().containsKey(host); }
@@ -162,7 +166,7 @@ public final class BirdRenderer {
     }
 
     /** BFD runs on a session only when both of its speakers have it on: a one-sided BFD session never comes up. */
-    static boolean bfd(BgpDef bgp, Session s) {
+    public static boolean bfd(BgpDef bgp, Session s) {
         return bgp.speakers().get(s.a().host()).bfd() && bgp.speakers().get(s.b().host()).bfd();
     }
 
