@@ -3,6 +3,7 @@ package dev.anyloop.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anyloop.bgp.Bgp;
+import dev.anyloop.check.Checker;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.lab.Lab;
@@ -10,6 +11,7 @@ import dev.anyloop.lab.LabBird;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.LabProbe;
 import dev.anyloop.os.Tools;
+import dev.anyloop.report.ProbeRow;
 import dev.anyloop.state.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,6 +44,10 @@ final class LabProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON document instead of lines")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "also write one HTML page: the checks, and every query's kernel answer beside the simulator's")
+    Path report;
+
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
@@ -63,9 +69,15 @@ final class LabProbeCommand implements Callable<Integer> {
         List<Lab.Iface> failed = lab.failed();
         // BIRD reacts to a 'lab fail' by itself: probe once it has (the simulator's routes are the judge)
         lab.bird().ifPresent(b -> b.awaitRoutes(LabProbe.withFailed(n, failed), LabBird.CONVERGE));
-        LabProbe.Plan plan = LabProbe.queries(intent, Bgp.converge(intent, n).network(), failed);
+        Network simulated = Bgp.converge(intent, n).network();
+        LabProbe.Plan plan = LabProbe.queries(intent, simulated, failed);
         List<LabProbe.Result> results = LabProbe.run(lab, plan.queries());
         LabProbe.Summary summary = LabProbe.Summary.of(results);
+        if (report != null) {
+            Reports.write(spec, report, Reports.compiled("lab " + labName.name + " from " + file,
+                    Reports.command(spec, file.toString(), "--name", labName.name, "--report", report.toString()), intent, simulated,
+                    Checker.run(intent, simulated), results.stream().map(ProbeRow::of).toList()));
+        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("lab", labName.name);
