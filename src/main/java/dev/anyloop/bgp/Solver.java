@@ -11,10 +11,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -48,7 +48,7 @@ final class Solver {
     private final Decision[] decision;
     private final Map<String, Integer> index = new HashMap<>();
     private final long edges;
-    // the working state of one solve (not thread-safe: one solver per thread)
+    // the working state of one solve, guarded by the solver's lock (nextHops and choice are synchronized)
     private final BgpPath[][] in;
     private final BgpPath[] best;
     private final int[] bestLink;
