@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -17,9 +16,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * fills in the default plan.
  */
 final class BgpReader {
-    private static final Set<String> KEYS = Set.of("services", "routers", "bfd", "hold-time", "speakers");
-    private static final Set<String> SERVICE_KEYS = Set.of("static-routes", "preference");
-    private static final Set<String> SPEAKER_KEYS = Set.of("asn", "router-id", "peers", "bfd");
     /** RFC 4271 4.2: a hold time is zero (no keepalives) or at least three seconds. */
     static final int DEFAULT_HOLD_TIME = 9;
 
@@ -41,7 +37,7 @@ final class BgpReader {
 
     Raw read(Optional<Node> section) {
         if (section.isEmpty()) return Raw.absent();
-        Optional<Fields> top = Fields.of(problems, section.get(), "bgp", "bgp: ", KEYS);
+        Optional<Fields> top = Fields.of(problems, section.get(), "bgp", "bgp: ", Section.BGP);
         if (top.isEmpty()) return Raw.absent();
         Fields f = top.get();
         Map<String, BgpDef.Announce> services = services(f);
@@ -58,7 +54,7 @@ final class BgpReader {
                 String path = f.path("speakers") + "/" + e.name();
                 problems.remember(path, e.key());
                 Pos pos = problems.pos(e.key());
-                Fields.of(problems, e.value(), path, "bgp: speaker " + e.name() + ": ", SPEAKER_KEYS)
+                Fields.of(problems, e.value(), path, "bgp: speaker " + e.name() + ": ", Section.BGP_SPEAKER)
                         .ifPresent(s -> speakers.put(e.name(), speaker(e.name(), s, pos)));
             }
         });
@@ -85,7 +81,7 @@ final class BgpReader {
                 String p = path + "/" + e.name();
                 problems.remember(p, e.key());
                 Pos pos = problems.pos(e.key());
-                BgpDef.Announce a = Fields.of(problems, e.value(), p, "bgp: service " + e.name() + ": ", SERVICE_KEYS)
+                BgpDef.Announce a = Fields.of(problems, e.value(), p, "bgp: service " + e.name() + ": ", Section.BGP_SERVICE)
                         .map(s -> new BgpDef.Announce(e.name(), s.bool("static-routes", false),
                                 s.word("preference", Preference.class, Preference.MED), pos))
                         .orElse(new BgpDef.Announce(e.name(), false, Preference.MED, pos));
