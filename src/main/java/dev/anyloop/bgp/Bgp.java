@@ -24,8 +24,8 @@ import java.util.Set;
 public final class Bgp {
     /** The kernel metric of every route anyloop's BIRD installs. */
     public static final int KERNEL_METRIC = 1077;
-    /** iproute2's name for RTPROT_BIRD, the protocol BIRD's kernel routes carry. */
-    public static final String PROTO = "bird";
+    /** iproute2's name for RTPROT_BIRD, the protocol BIRD's kernel routes carry ("12" read is canonicalised to it). */
+    public static final String PROTO = Route.PROTO_BIRD;
 
     private Bgp() { }
 
