@@ -26,6 +26,9 @@ public final class BirdNames {
     /** The birdc pattern that matches both families' announce protocols of a service: "announce.dns.*". */
     public static String announcePattern(String service) { return "announce." + service + ".*"; }
 
+    /** The birdc pattern that matches every announce protocol: "announce.*". */
+    public static String announceAll() { return "announce.*"; }
+
     /** The kernel protocol of a family: "kernel.v4". */
     public static String kernel(Family f) { return "kernel." + family(f); }
 

@@ -1,12 +1,17 @@
 package dev.anyloop.os;
 
+import dev.anyloop.bgp.Announcer;
 import dev.anyloop.bgp.BirdNames;
 import dev.anyloop.net.Family;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One BIRD's control socket: {@code birdc -s SOCKET COMMAND...}, inside a network namespace or on the host itself.
@@ -18,7 +23,7 @@ import java.util.Optional;
  * without restarting BIRD or touching its sessions; enabling it announces them again. A BIRD that restarts comes
  * back with every protocol enabled (the config says so): the caller re-applies its withdrawals.
  */
-public final class Birdc {
+public final class Birdc implements Announcer {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final CommandRunner runner;
@@ -32,6 +37,9 @@ public final class Birdc {
     }
 
     public Path socket() { return socket; }
+
+    @Override
+    public String describe() { return "BIRD at " + socket + netns.map(n -> " (netns " + n + ")").orElse(""); }
 
     /** Runs one birdc command; the result's output has birdc's "BIRD 2.x ready." banner removed. */
     public CommandRunner.Result run(List<String> words) {
@@ -58,10 +66,36 @@ public final class Birdc {
     /** {@code show route}: every route BIRD holds, best first per prefix. */
     public String routes() { return run(List.of("show", "route")).orThrow().out(); }
 
+    @Override
+    public Set<String> announced() {
+        return announcedIn(run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\"")).out());
+    }
+
+    /**
+     * The services of a {@code show protocols} answer whose announce protocols are all up. BIRD prints one line per
+     * protocol, "announce.dns.v4 Static master4 up 22:10:01.123" (name, protocol, table, state, since, info); a
+     * disabled protocol is "down" (nest/proto.c, proto_cmd_show). A service with one family down is not announced:
+     * a client of that family would still be sent to this server.
+     */
+    static Set<String> announcedIn(String showProtocols) {
+        Map<String, Boolean> up = new TreeMap<>();
+        for (String line : showProtocols.lines().toList()) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length < 4 || !w[0].startsWith("announce.") || !(w[0].endsWith(".v4") || w[0].endsWith(".v6"))) continue;
+            String service = w[0].substring("announce.".length(), w[0].length() - ".v4".length());
+            up.merge(service, w[3].equals("up"), Boolean::logicalAnd);
+        }
+        Set<String> out = new TreeSet<>();
+        up.forEach((service, on) -> { if (on) out.add(service); });
+        return out;
+    }
+
     /** Withdraws this host's announcement of {@code service} (every family), without a restart; false if it has none. */
+    @Override
     public boolean withdraw(String service) { return toggle("disable", service); }
 
     /** Announces {@code service} again after {@link #withdraw}; false if this host has no such announcement. */
+    @Override
     public boolean restore(String service) { return toggle("enable", service); }
 
     /**

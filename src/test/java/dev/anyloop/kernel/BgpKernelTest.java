@@ -139,7 +139,10 @@ class BgpKernelTest {
         assertThat(Simulator.of(after).roundTrip("client-a", Ip.parse("10.53.0.53"), Proto.UDP, 53).forward().verdict().step().host())
                 .isEqualTo("dns-a2");
         assertThat(bird.birdc("dns-a1").protocols()).containsPattern("announce\\.dns\\.v4\\s+Static\\s+master4\\s+down");
+        assertThat(bird.birdc("dns-a1").announced()).as("what a health check's actuator reads").isEmpty();
+        assertThat(bird.birdc("dns-a2").announced()).containsExactly("dns");
         bird.restore("dns-a1", "dns");
+        assertThat(bird.birdc("dns-a1").announced()).containsExactly("dns");
         bird.awaitRoutes(n, LabBird.CONVERGE);
         fibsAreThePrediction(bird, Bgp.converge(intent, n).network());
     }
