@@ -54,7 +54,8 @@ public final class Bgp {
             rib.forEachRoute(d.host(), (p, hops) -> routes.add(route(p, hops)));
             // IPv4 before IPv6, as the compiler orders them (the BGP routes come last within their family, in file order)
             if (routes.size() > before) routes.sort(Comparator.comparing(Route::family));
-            hosts.put(d.host(), routes.size() == d.routes().size() ? d : d.withRoutes(routes));
+            // the same object where nothing changed: the simulator derives a drained network's hosts that changed only
+            hosts.put(d.host(), routes.equals(d.routes()) ? d : d.withRoutes(routes));
         }
         return new Converged(new Network(hosts, network.segments()), rib);
     }

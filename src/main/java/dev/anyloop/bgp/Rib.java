@@ -31,7 +31,7 @@ public final class Rib {
         this.hops = hops;
     }
 
-    static Rib empty() { return new Rib(List.of(), new HashMap<>()); }
+    public static Rib empty() { return new Rib(List.of(), new HashMap<>()); }
 
     /** One speaker's choice for one prefix. */
     public record Selection(String host, Prefix prefix, Choice choice) { }

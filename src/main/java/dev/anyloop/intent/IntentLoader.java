@@ -57,10 +57,10 @@ public final class IntentLoader {
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
                 services.expectations(f.get("expect").orElse(ABSENT)));
         BgpReader.Raw bgp = new BgpReader(problems).read(f.get("bgp"));
-        new Validator(intent, problems).run();
+        List<Diagnostic> warnings = new Validator(intent, problems).run();
         intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         if (problems.any()) throw problems.exception();
-        return intent;
+        return intent.withWarnings(warnings);
     }
 
     private static ConfigException fail(String file, int line, String message) {

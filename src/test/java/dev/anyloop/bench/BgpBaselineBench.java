@@ -28,11 +28,12 @@ import java.util.function.Supplier;
 
 /**
  * Failover as a client sees it, anyloop's BIRD (with BFD) against ExaBGP's healthcheck at its defaults (Debian
- * {@code exabgp} 4.2: interval 5 s, fast interval 1 s, fall 3, rise 3; a failing service is announced with MED
- * 1000 instead of 100), in one lab of examples/anycast.yaml and one run. client-a sends a DNS query for
+ * {@code exabgp} 4.2: interval 5 s, fast interval 1 s, fall 3, rise 3; a failing service stays announced, with MED
+ * 1000, its down-metric), in one lab of examples/anycast.yaml and one run. client-a sends a DNS query for
  * whoami.anyloop to 10.53.0.53 every 5 ms ({@link DnsProber}); ra sends it to dns-a1 (MED 0) over dns-a2 (MED 1;
  * ExaBGP gets the same preference through {@code --up-metric 0} and {@code 1}). A run fails dns-a1 at t0; the
- * failover is the time from t0 to the sending of the first query dns-a2 answers. Root only.
+ * failover is the time from t0 to the sending of the first query dns-a2 answers; where a periodic check detects the
+ * failure, t0 falls at a random moment of its cycle. Root only.
  * Run: {@code bench/bgp baseline [RUNS]}.
  */
 public final class BgpBaselineBench {
@@ -40,6 +41,7 @@ public final class BgpBaselineBench {
     private static final Path RUN = Path.of("/run/anyloop-lab/" + LAB);
     private static final CommandRunner OS = new CommandRunner();
     private static final Duration RECOVER = Duration.ofSeconds(60);
+    private static final java.util.Random PHASE = new java.util.Random(12);
 
     private BgpBaselineBench() { }
 
@@ -91,7 +93,11 @@ public final class BgpBaselineBench {
                 exabgp.get(0).descendants().forEach(p -> pids.add(p.pid()));
                 return pids;
             };
-            results.put("ExaBGP healthcheck (defaults): service killed (dnsmasq, SIGKILL)", runs(runs, answers, () -> List.of(dnsmasq()), "KILL", () -> {
+            // a check every 5 s: the kill comes at a random moment of that cycle, as a real failure does
+            results.put("ExaBGP healthcheck (defaults): service killed (dnsmasq, SIGKILL)", runs(runs, answers, () -> {
+                Thread.sleep(PHASE.nextInt(5000));
+                return List.of(dnsmasq());
+            }, "KILL", () -> {
                 dnsmasqBack(lab);
                 answers.awaitServedBy("dns-a1", RECOVER);
             }));
