@@ -52,6 +52,17 @@ class ConvergenceTest {
     }
 
     @Test
+    void convergingAConvergedNetworkAgainReplacesItsBgpRoutes() throws Exception {
+        // regression: a router with as many BGP routes as before kept its old ones (check's drains start converged)
+        Intent i = anycast();
+        Network converged = converge(i).network();
+        Network again = Bgp.converge(i, converged.without("dns-a1")).network();
+        assertThat(bird(again, "ra")).containsExactly("10.53.0.53 via 10.1.1.12 dev srv proto bird metric 1077",
+                "fd53::53 via fd00:1:0:1::12 dev srv proto bird metric 1077");
+        assertThat(Bgp.converge(i, converged).network().hosts().get("rb")).isSameAs(converged.hosts().get("rb"));
+    }
+
+    @Test
     void theStaticRoutesAreGoneForABgpService() throws Exception {
         Network n = Compiler.compile(anycast());
         assertThat(n.hosts().get("ra").routes()).noneMatch(r -> r.dst().equals(DNS));
