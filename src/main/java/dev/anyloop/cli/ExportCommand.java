@@ -1,5 +1,7 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.apply.Backend;
+import dev.anyloop.apply.Steps;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.net.Family;
@@ -27,9 +29,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anyloop export FILE --host H --format F --out DIR}: one host's state as files a tool loads. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write one host's state as files: ip-batch (ip -batch), iptables (iptables-restore and "
-                + "ip6tables-restore), nft (nft -f, table inet anyloop), networkd (systemd-networkd + sysctl.d), sysctl, "
-                + "bird (BIRD 2's bird.conf of a BGP host).")
+        description = "Write one host's state as files: ip-batch (ip -batch), iptables (anyloop's chains and jumps for "
+                + "iptables-restore --noflush and ip6tables-restore --noflush), nft (table inet anyloop for nft -f, replaced whole), "
+                + "networkd (systemd-networkd + sysctl.d), sysctl, bird (BIRD 2's bird.conf of a BGP host). iptables and nft hold only what anyloop owns, in the form apply "
+                + "loads, so loading them leaves Docker's and every other tool's rules alone; --full writes whole tables instead.")
 final class ExportCommand implements Callable<Integer> {
     /** Output formats. */
     enum Format { ip_batch, iptables, nft, networkd, sysctl, bird }
@@ -50,6 +53,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory to write into (created if missing)")
     Path out;
+
+    @Option(names = "--full", description = "iptables and nft: every table of the host, Docker's chains included (iptables-restore "
+            + "without --noflush replaces whole tables: for a host, or a lab, that holds nothing else)")
+    boolean full;
 
     /** Accepts ip-batch as well as ip_batch. */
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
@@ -85,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
             }
             files = Map.of(host + ".bird.conf", BirdRenderer.render(intent, host));
         } else {
-            files = files(d, format);
+            files = files(d, format, full);
         }
         try {
             Files.createDirectories(out);
@@ -101,7 +108,13 @@ final class ExportCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    static Map<String, String> files(DeviceState d, Format format) {
+    /** anyloop's part for {@code tool}, headed by how to load it; a host with none gets only the header. */
+    private static String owned(String host, String tool, String text) {
+        return "# anyloop's part of host " + host + ", as apply loads it: " + tool + " FILE (other tools' rules stay as they are)\n"
+                + (text.isEmpty() ? "# (nothing: anyloop owns no rule of this family on this host)\n" : text);
+    }
+
+    static Map<String, String> files(DeviceState d, Format format, boolean full) {
         Map<String, String> m = new LinkedHashMap<>();
         String h = d.host();
         switch (format) {
@@ -109,11 +122,17 @@ final class ExportCommand implements Callable<Integer> {
                 m.put(h + ".ip-batch", IpBatchRenderer.render(d));
                 break;
             case iptables:
-                m.put(h + ".iptables", IptablesRenderer.render(d.netfilter(Family.V4)));
-                m.put(h + ".ip6tables", IptablesRenderer.render(d.netfilter(Family.V6)));
+                if (full) {
+                    m.put(h + ".iptables", IptablesRenderer.render(d.netfilter(Family.V4)));
+                    m.put(h + ".ip6tables", IptablesRenderer.render(d.netfilter(Family.V6)));
+                } else {
+                    Steps s = Steps.forFreshHost(d, Backend.IPTABLES);
+                    m.put(h + ".iptables", owned(h, "iptables-restore --noflush", s.iptables()));
+                    m.put(h + ".ip6tables", owned(h, "ip6tables-restore --noflush", s.ip6tables()));
+                }
                 break;
             case nft:
-                m.put(h + ".nft", NftRenderer.render(d));
+                m.put(h + ".nft", full ? NftRenderer.render(d) : owned(h, "nft -f", Steps.forFreshHost(d, Backend.NFT).nft().orElse("")));
                 break;
             case networkd:
                 m.putAll(NetworkdRenderer.render(d));

@@ -1,5 +1,6 @@
 package dev.anyloop.bench;
 
+import dev.anyloop.apply.Backend;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.BgpDef;
 import dev.anyloop.intent.Intent;
@@ -54,7 +55,7 @@ public final class BgpBaselineBench {
         Map<String, List<Double>> results = new java.util.LinkedHashMap<>();
         Process prober = null;
         List<Process> exabgp = new ArrayList<>();
-        try (Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES, LabBird.of(intent, plan))) {
+        try (Lab lab = Lab.up(plan, n, Backend.IPTABLES, LabBird.of(intent, plan))) {
             LabBird bird = lab.bird().orElseThrow();
             Path log = RUN.resolve("prober.log");
             prober = OS.start(List.of("nsenter", "--net=/run/netns/" + plan.namespaceOf("client-a"), "--", Path.of(System.getProperty("java.home"),

@@ -1,5 +1,6 @@
 package dev.anyloop.bench;
 
+import dev.anyloop.apply.Backend;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.IntentLoader;
@@ -58,7 +59,7 @@ public final class BgpFailoverBench {
         LabPlan plan = LabPlan.of("bgfail", n);
         Lab.down("bgfail");
         List<Double> ms = new ArrayList<>();
-        try (Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES, LabBird.of(intent, plan))) {
+        try (Lab lab = Lab.up(plan, n, Backend.IPTABLES, LabBird.of(intent, plan))) {
             LabBird bird = lab.bird().orElseThrow();
             Probe dns = new Probe.Dns(Ip.parse("10.53.0.53"), 53, false);
             for (int r = 1; r <= runs; r++) {

@@ -1,5 +1,6 @@
 package dev.anyloop.bench;
 
+import dev.anyloop.apply.Backend;
 import dev.anyloop.bgp.Bgp;
 import dev.anyloop.bgp.BgpNet;
 import dev.anyloop.compile.Compiler;
@@ -63,7 +64,7 @@ public final class BgpLabBench {
         for (int r = 1; r <= rounds; r++) {
             System.out.printf("round %d, load %s%n", r, BgpBench.loadAverage());
             long t0 = System.nanoTime();
-            Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES, LabBird.of(intent, plan));
+            Lab lab = Lab.up(plan, n, Backend.IPTABLES, LabBird.of(intent, plan));
             long t1 = System.nanoTime();
             lab.close();
             long t2 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.anyloop.kernel;
 
+import dev.anyloop.apply.Backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anyloop.bgp.Bgp;
@@ -61,7 +62,7 @@ class BgpKernelTest {
         Intent intent = IntentLoader.load(Path.of("examples/anycast.yaml"));
         Network n = Compiler.compile(intent);
         LabPlan plan = LabPlan.of("bgany", n);
-        try (Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES, LabBird.of(intent, plan))) {
+        try (Lab lab = Lab.up(plan, n, Backend.IPTABLES, LabBird.of(intent, plan))) {
             LabBird bird = lab.bird().orElseThrow();
             Network expected = Bgp.converge(intent, n).network();
             fibsAreThePrediction(bird, expected);
@@ -163,7 +164,7 @@ class BgpKernelTest {
             Network n = Compiler.compile(intent);
             LabPlan plan = LabPlan.of("bgr" + seed, n);
             // lab up returns only once every router's kernel holds exactly the simulator's BGP routes
-            try (Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES, LabBird.of(intent, plan))) {
+            try (Lab lab = Lab.up(plan, n, Backend.IPTABLES, LabBird.of(intent, plan))) {
                 LabBird bird = lab.bird().orElseThrow();
                 Network expected = Bgp.converge(intent, n).network();
                 fibsAreThePrediction(bird, expected);
