@@ -1,5 +1,6 @@
 package dev.anyloop.check;
 
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.compile.Provenance;
 import dev.anyloop.intent.Intent;
@@ -69,7 +70,8 @@ public final class Failover {
             if (s.hosts().size() < 2) continue;
             for (String down : s.hosts()) {
                 if (network.hosts().containsKey(down)) {
-                    out.add(new Drain(network, p, sim, clients, s, down, admission.get(s.name()), symmetry, families, routing, gateways));
+                    out.add(new Drain(intent, network, p, sim, clients, s, down, admission.get(s.name()), symmetry, families, routing,
+                            gateways));
                 }
             }
         }
@@ -102,6 +104,7 @@ public final class Failover {
 
     /** One scenario as a batch: the drained network's simulator is derived (changed hosts only) when it starts. */
     private static final class Drain implements Batch {
+        private final Intent intent;
         private final Network network;
         private final Provenance provenance;
         private final ServiceDef service;
@@ -117,8 +120,10 @@ public final class Failover {
         private int[] standIn;
         private Simulator sim;
 
-        Drain(Network network, Provenance p, Simulator base, List<String> clients, ServiceDef s, String down, Admission admission,
-              Symmetry symmetry, Checker.Families families, Map<Ip, List<String>> routing, Map<String, java.util.Set<Ip>> gateways) {
+        Drain(Intent intent, Network network, Provenance p, Simulator base, List<String> clients, ServiceDef s, String down,
+              Admission admission, Symmetry symmetry, Checker.Families families, Map<Ip, List<String>> routing,
+              Map<String, java.util.Set<Ip>> gateways) {
+            this.intent = intent;
             this.symmetry = symmetry;
             this.families = families;
             this.routing = routing;
@@ -155,7 +160,8 @@ public final class Failover {
             for (Ip x : service.addresses()) {
                 for (String h : routing.getOrDefault(x, List.of())) if (!touched.contains(h)) touched.add(h);
             }
-            return drain(network, provenance, service, down, touched);
+            // BGP converges again without the host (the network as it is without bgp:)
+            return Bgp.converge(intent, drain(network, provenance, service, down, touched)).network();
         }
 
         @Override

@@ -1,10 +1,12 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.check.Checker;
 import dev.anyloop.check.Finding;
 import dev.anyloop.compile.Compiled;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
+import dev.anyloop.state.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,11 +53,13 @@ final class CheckCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         if (bar != null) bar.stage(String.format("compiling %,d hosts", intent.hosts().size()));
         Compiled c = Compiler.compiled(intent);
+        // the network as the simulator runs it: compiled, with the routes BGP converges to (none without bgp:)
+        Network network = Bgp.converge(intent, c.network()).network();
         if (Boolean.getBoolean("anyloop.check.timing")) {
             err.printf("check: %-22s %6.2f s%ncheck: %-22s %6.2f s (process CPU so far %.2f s)%n", "load and validate", (t1 - t0) / 1e9,
                     "compile", (System.nanoTime() - t1) / 1e9, Checker.cpu());
         }
-        if (report != null) return withReport(intent, c);
+        if (report != null) return withReport(intent, network);
         // -Danyloop.check.classes=false simulates every client (for the benchmark's figures without the classes)
         boolean classes = !verbose && !"false".equals(System.getProperty("anyloop.check.classes"));
         Checker.Options options = verbose
@@ -63,7 +67,7 @@ final class CheckCommand implements Callable<Integer> {
                         bar == null ? Checker.Progress.NONE : bar)
                 : Checker.Options.fast(threads.orElse(Runtime.getRuntime().availableProcessors()), classes,
                         bar == null ? Checker.Progress.NONE : bar);
-        Checker.Summary sum = Checker.run(intent, c.network(), c.provenance(), options, f -> {
+        Checker.Summary sum = Checker.run(intent, network, c.provenance(), options, f -> {
             if (bar != null) bar.done();
             out.println(f.line());
             if (f.kind() != Finding.Kind.PASS) f.proof().ifPresent(rt -> out.print(indent(rt.render())));
@@ -74,11 +78,11 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The report needs every finding with its proof: the traced run, then the page. */
-    private int withReport(Intent intent, Compiled c) {
+    private int withReport(Intent intent, Network network) {
         PrintWriter out = spec.commandLine().getOut();
-        List<Finding> findings = Checker.run(intent, c.network());
+        List<Finding> findings = Checker.run(intent, network);
         Reports.write(spec, report, Reports.compiled(file.toString(), Reports.command(spec, file.toString(), "--report", report.toString()),
-                intent, c.network(), findings, List.of()));
+                intent, network, findings, List.of()));
         int failed = 0, notes = 0;
         for (Finding f : findings) {
             if (f.kind() == Finding.Kind.PASS && !verbose) continue;

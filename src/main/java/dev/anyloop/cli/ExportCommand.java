@@ -2,7 +2,10 @@ package dev.anyloop.cli;
 
 import dev.anyloop.apply.Backend;
 import dev.anyloop.apply.Steps;
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.Intent;
 import dev.anyloop.net.Family;
+import dev.anyloop.render.BirdRenderer;
 import dev.anyloop.render.IpBatchRenderer;
 import dev.anyloop.render.IptablesRenderer;
 import dev.anyloop.render.NetworkdRenderer;
@@ -28,11 +31,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write one host's state as files: ip-batch (ip -batch), iptables (anyloop's chains and jumps for "
                 + "iptables-restore --noflush and ip6tables-restore --noflush), nft (table inet anyloop for nft -f, replaced whole), "
-                + "networkd (systemd-networkd + sysctl.d), sysctl. iptables and nft hold only what anyloop owns, in the form apply "
+                + "networkd (systemd-networkd + sysctl.d), sysctl, bird (BIRD 2's bird.conf of a BGP host). iptables and nft hold only what anyloop owns, in the form apply "
                 + "loads, so loading them leaves Docker's and every other tool's rules alone; --full writes whole tables instead.")
 final class ExportCommand implements Callable<Integer> {
     /** Output formats. */
-    enum Format { ip_batch, iptables, nft, networkd, sysctl }
+    enum Format { ip_batch, iptables, nft, networkd, sysctl, bird }
 
     @Spec
     CommandSpec spec;
@@ -45,7 +48,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--format", required = true, converter = FormatConverter.class, paramLabel = "FORMAT",
             completionCandidates = FormatConverter.Words.class,
-            description = "ip-batch, iptables, nft, networkd or sysctl")
+            description = "ip-batch, iptables, nft, networkd, sysctl or bird")
     Format format;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory to write into (created if missing)")
@@ -70,16 +73,27 @@ final class ExportCommand implements Callable<Integer> {
                 return Format.valueOf(value.replace('-', '_'));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.TypeConversionException(
-                        "'" + value + "' is not a format: expected ip-batch, iptables, nft, networkd or sysctl");
+                        "'" + value + "' is not a format: expected ip-batch, iptables, nft, networkd, sysctl or bird");
             }
         }
     }
 
     @Override
     public Integer call() {
-        Network n = Inputs.compile(file, spec.commandLine().getErr());
+        Intent intent = Inputs.intent(file, spec.commandLine().getErr());
+        Network n = Compiler.compile(intent);
         DeviceState d = Inputs.hosts(n, Optional.of(host), spec.commandLine().getErr()).get(0);
-        Map<String, String> files = files(d, format, full);
+        Map<String, String> files;
+        if (format == Format.bird) {
+            if (!BirdRenderer.speaks(intent, host)) {
+                spec.commandLine().getErr().println("anyloop: host " + host + " does not speak BGP (no bgp: section, or it is neither"
+                        + " a BGP router nor a host of a BGP service): it has no bird.conf");
+                return Main.CONFIG_ERROR;
+            }
+            files = Map.of(host + ".bird.conf", BirdRenderer.render(intent, host));
+        } else {
+            files = files(d, format, full);
+        }
         try {
             Files.createDirectories(out);
             for (Map.Entry<String, String> f : files.entrySet()) {
@@ -126,6 +140,8 @@ final class ExportCommand implements Callable<Integer> {
             case sysctl:
                 m.put("99-anyloop.conf", SysctlRenderer.render(d));
                 break;
+            case bird:
+                throw new IllegalArgumentException("bird.conf is rendered from the intent (BirdRenderer), not from a host's state");
             default:
                 throw new IllegalStateException("unhandled format " + format);
         }

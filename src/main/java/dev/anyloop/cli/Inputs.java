@@ -1,5 +1,6 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.ConfigException;
 import dev.anyloop.intent.Intent;
@@ -41,6 +42,11 @@ final class Inputs {
     static Network compile(Path file, PrintWriter err) {
         return Compiler.compile(intent(file, err));
     }
+
+    /** network.yaml compiled, with the routes BGP converges to on every router (the network trace, reach and check see). */
+    static Bgp.Converged simulated(Path file, PrintWriter err) { return simulated(intent(file, err)); }
+
+    static Bgp.Converged simulated(Intent intent) { return Bgp.converge(intent, Compiler.compile(intent)); }
 
     /** The hosts a command works on: all, or the one named by --host (exit 2 if it does not exist). */
     static List<DeviceState> hosts(Network n, Optional<String> host, PrintWriter err) {

@@ -1,6 +1,9 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.Intent;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabBird;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.state.Network;
@@ -8,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,11 +20,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code anyloop lab up|down|status|exec|leftovers|probe|fail|restore}: the network built for real in network namespaces (root only). */
+/** {@code anyloop lab up|down|status|exec|leftovers|probe|fail|restore|bgp}: the network built for real in network namespaces (root only). */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build network.yaml for real in network namespaces (never connected to this host's network), with real services.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
-            LabCommand.Leftovers.class, LabProbeCommand.class, LabFailCommand.class, LabRestoreCommand.class})
+            LabCommand.Leftovers.class, LabProbeCommand.class, LabFailCommand.class, LabRestoreCommand.class, LabBgpCommand.class})
 final class LabCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -48,7 +52,8 @@ final class LabCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Network n = Inputs.compile(file, err);
+            Intent intent = Inputs.intent(file, err);
+            Network n = Compiler.compile(intent);
             LabPlan plan;
             try {
                 plan = LabPlan.of(labName.name, n);
@@ -62,8 +67,17 @@ final class LabCommand implements Runnable {
                         e.getKey(), e.getValue().size(), e.getKey());
             }
             if (left.containsKey(labName.name)) return Main.CHECK_FAILED;
+            Optional<LabBird> bird = LabBird.of(intent, plan);
+            if (bird.isPresent()) {
+                try {
+                    LabBird.requireInstalled();
+                } catch (IllegalStateException e) {
+                    err.println("anyloop: " + e.getMessage() + "; nothing was changed");
+                    return Main.CONFIG_ERROR;
+                }
+            }
             long t0 = System.nanoTime();
-            Lab.up(plan, n, backendOption.backend);
+            Lab.up(plan, n, backendOption.backend, bird);
             try {
                 Lab.keepSource(labName.name, java.nio.file.Files.readString(file));
             } catch (java.io.IOException e) {
@@ -72,6 +86,8 @@ final class LabCommand implements Runnable {
             out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", labName.name, (System.nanoTime() - t0) / 1e9,
                     plan.namespaces().size(), plan.veths().size(), plan.bridges().size());
             for (LabPlan.Namespace ns : plan.namespaces()) out.printf("  %-30s %s %s%n", ns.name(), ns.role().name().toLowerCase(), ns.owner());
+            bird.ifPresent(b -> out.printf("BIRD runs in %d hosts; BGP converged to the simulator's routes ('anyloop lab bgp --name %s' shows it)%n",
+                    b.hosts().size(), labName.name));
             return Main.OK;
         }
     }

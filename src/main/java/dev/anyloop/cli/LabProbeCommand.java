@@ -2,10 +2,12 @@ package dev.anyloop.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.check.Checker;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabBird;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.LabProbe;
 import dev.anyloop.os.Tools;
@@ -58,19 +60,23 @@ final class LabProbeCommand implements Callable<Integer> {
         Network n = Compiler.compile(intent);
         Lab lab;
         try {
-            lab = Lab.attach(LabPlan.of(labName.name, n), n);
+            LabPlan labPlan = LabPlan.of(labName.name, n);
+            lab = Lab.attach(labPlan, n, LabBird.of(intent, labPlan));
         } catch (IllegalArgumentException | Lab.NotUpException e) {
             err.println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
         }
         List<Lab.Iface> failed = lab.failed();
-        LabProbe.Plan plan = LabProbe.queries(intent, n, failed);
+        // BIRD reacts to a 'lab fail' by itself: probe once it has (the simulator's routes are the judge)
+        lab.bird().ifPresent(b -> b.awaitRoutes(LabProbe.withFailed(n, failed), LabBird.CONVERGE));
+        Network simulated = Bgp.converge(intent, n).network();
+        LabProbe.Plan plan = LabProbe.queries(intent, simulated, failed);
         List<LabProbe.Result> results = LabProbe.run(lab, plan.queries());
         LabProbe.Summary summary = LabProbe.Summary.of(results);
         if (report != null) {
             Reports.write(spec, report, Reports.compiled("lab " + labName.name + " from " + file,
-                    Reports.command(spec, file.toString(), "--name", labName.name, "--report", report.toString()), intent, n,
-                    Checker.run(intent, n), results.stream().map(ProbeRow::of).toList()));
+                    Reports.command(spec, file.toString(), "--name", labName.name, "--report", report.toString()), intent, simulated,
+                    Checker.run(intent, simulated), results.stream().map(ProbeRow::of).toList()));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.bgp.Bgp;
+import dev.anyloop.bgp.Rib;
 import dev.anyloop.compile.Compiled;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.compile.Provenance;
@@ -21,6 +23,9 @@ final class NetworkSource {
     /** Why the compiler made each rule and route, when the network was compiled from network.yaml. */
     Optional<Provenance> provenance() { return Optional.ofNullable(compiled).map(Compiled::provenance); }
 
+    /** Where each BGP route was learned, when the network was compiled from a network.yaml with {@code bgp:}; else empty. */
+    Rib rib() { return rib; }
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "network.yaml (compiled to each host's state)")
     Path file;
 
@@ -29,6 +34,7 @@ final class NetworkSource {
 
     private Intent intent;
     private Compiled compiled;
+    private Rib rib = Rib.empty();
 
     Network load(PrintWriter err) {
         if ((file == null) == (snapshot == null)) {
@@ -38,7 +44,10 @@ final class NetworkSource {
         if (file != null) {
             intent = Inputs.intent(file, err);
             compiled = Compiler.compiled(intent);
-            return compiled.network();
+            // the network as the simulator sees it: with the routes BGP converges to (a snapshot holds BIRD's already)
+            Bgp.Converged c = Bgp.converge(intent, compiled.network());
+            rib = c.rib();
+            return c.network();
         }
         try {
             return SnapshotReader.read(snapshot);

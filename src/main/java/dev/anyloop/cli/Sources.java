@@ -1,6 +1,5 @@
 package dev.anyloop.cli;
 
-import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.snapshot.SnapshotException;
 import dev.anyloop.snapshot.SnapshotReader;
@@ -32,7 +31,8 @@ final class Sources {
             throw new Inputs.Exit(Main.CONFIG_ERROR);
         }
         Optional<Intent> intent = file == null ? Optional.empty() : Optional.of(Inputs.intent(file, err));
-        Optional<Network> compiled = intent.map(Compiler::compile);
+        // with the routes BGP converges to (BIRD's, proto bird), as a live snapshot of the same network holds them
+        Optional<Network> compiled = intent.map(Inputs::simulated).map(dev.anyloop.bgp.Bgp.Converged::network);
         if (snapshot == null) return new Loaded(intent, compiled.get(), Optional.empty(), file.toString());
         Network live;
         try {

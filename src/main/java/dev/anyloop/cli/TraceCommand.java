@@ -1,5 +1,6 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.bgp.BgpTrace;
 import dev.anyloop.sim.Flow;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
@@ -53,7 +54,7 @@ final class TraceCommand implements Callable<Integer> {
         for (Flow f : flows) {
             if (flows.size() > 1) spec.commandLine().getOut().println("== " + to + " at " + f.dst());
             RoundTrip rt = sim.roundTrip(f);
-            spec.commandLine().getOut().print(rt.render());
+            spec.commandLine().getOut().print(source.rib().isEmpty() ? rt.render() : BgpTrace.render(rt, source.rib()));
             source.provenance().ifPresent(p -> Decisions.lines(rt, p, source.intent().orElseThrow())
                     .forEach(spec.commandLine().getOut()::println));
             spec.commandLine().getOut().println("verdict: " + (rt.reachable() ? "REACHABLE" : "NOT REACHABLE") + " — " + rt.verdict().describe());

@@ -16,7 +16,7 @@ import java.util.Optional;
  * See docs/network-yaml.md for the file format.
  */
 public record Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts,
-                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations,
+                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations, BgpDef bgp,
                      List<Diagnostic> warnings) {
     public Intent {
         segments = ordered(segments);
@@ -27,23 +27,26 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
         warnings = warnings.stream().sorted().toList();
     }
 
-    /** An intent without warnings (built by code, not read from a file). */
+    /** An intent without a {@code bgp:} section and without warnings (built by code, not read from a file). */
     public Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts, Map<String, ServiceDef> services,
                   List<SourceDef> sources, List<ExpectDef> expectations) {
-        this(file, segments, hosts, services, sources, expectations, List.of());
+        this(file, segments, hosts, services, sources, expectations, BgpDef.NONE, List.of());
     }
 
     /** The same intent with {@code more} warnings. */
     Intent withWarnings(List<Diagnostic> more) {
         List<Diagnostic> all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
-        return new Intent(file, segments, hosts, services, sources, expectations, all);
+        return new Intent(file, segments, hosts, services, sources, expectations, bgp, all);
     }
 
     /** The services that hold {@code address}, in file order (several when they share it with different ports). */
     public List<ServiceDef> servicesAt(Ip address) {
         return services.values().stream().filter(s -> s.addresses().contains(address)).toList();
     }
+
+    /** The same intent with the {@code bgp:} section {@code newBgp}. */
+    public Intent withBgp(BgpDef newBgp) { return new Intent(file, segments, hosts, services, sources, expectations, newBgp, warnings); }
 
     static <K, V> Map<K, V> ordered(Map<K, V> m) { return Collections.unmodifiableMap(new LinkedHashMap<>(m)); }
 

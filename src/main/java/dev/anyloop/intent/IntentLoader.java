@@ -56,7 +56,9 @@ public final class IntentLoader {
                 services.services(f.get("services").orElse(ABSENT)),
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
                 services.expectations(f.get("expect").orElse(ABSENT)));
+        BgpReader.Raw bgp = new BgpReader(problems).read(f.get("bgp"));
         List<Diagnostic> warnings = new Validator(intent, problems).run();
+        intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         if (problems.any()) throw problems.exception();
         return intent.withWarnings(warnings);
     }

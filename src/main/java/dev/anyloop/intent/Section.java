@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public enum Section {
     /** The top level of the file. */
-    NETWORK("segments", "hosts", "services", "source-addresses", "expect"),
+    NETWORK("segments", "hosts", "services", "source-addresses", "expect", "bgp"),
     SEGMENT("prefixes", "may-reach"),
     HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment"),
     INTERFACE("segment", "addresses", "gateway"),
@@ -28,7 +28,13 @@ public enum Section {
     /** One entry of {@code source-addresses}. */
     SOURCE("host", "to", "from"),
     /** One entry of {@code expect}. */
-    EXPECT("from", "to", "port", "reachable");
+    EXPECT("from", "to", "port", "reachable"),
+    /** The {@code bgp} section (docs/network-yaml.md, "BGP"; read by {@link BgpReader}). */
+    BGP("services", "routers", "bfd", "hold-time", "speakers"),
+    /** One service of {@code bgp: services} written as a mapping. */
+    BGP_SERVICE("static-routes", "preference"),
+    /** One host of {@code bgp: speakers}. */
+    BGP_SPEAKER("asn", "router-id", "peers", "bfd");
 
     private final Set<String> keys;
 

@@ -99,6 +99,7 @@ public final class ServicePaths {
             // service order, then preference order (metric 1 first), then address order on every router
             for (ServiceDef s : intent.services().values()) {
                 if (s.routing() != Routing.STATIC) continue;
+                if (intent.bgp().replacesStatic(s.name())) continue; // announced over BGP instead: bgp.Convergence routes it
                 for (int i = 0; i < s.hosts().size(); i++) {
                     if (!intent.hosts().containsKey(s.hosts().get(i))) continue;
                     for (Ip x : s.addresses()) for (Hop hop : toward(s, i, x)) out.get(hop.router()).add(hop);

@@ -3,6 +3,7 @@ package dev.anyloop.lab;
 import dev.anyloop.apply.ApplyException;
 import dev.anyloop.apply.Backend;
 import dev.anyloop.apply.Engine;
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.LabProcesses;
 import dev.anyloop.os.Netns;
@@ -38,21 +39,29 @@ public final class Lab implements AutoCloseable {
     private final LabPlan plan;
     private final Network network;
     private final Netns os;
+    /** BIRD in the BGP hosts, when the network has a bgp: section (LabBird owns its lifecycle). */
+    private final Optional<LabBird> bird;
 
-    private Lab(LabPlan plan, Network network, Netns os) {
+    private Lab(LabPlan plan, Network network, Netns os, Optional<LabBird> bird) {
         this.plan = plan;
         this.network = network;
         this.os = os;
+        this.bird = bird;
     }
 
     public static Lab up(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns()); }
+
+    /** As {@link #up(LabPlan, Network, Backend)}, with BIRD started in the BGP hosts once they are configured. */
+    public static Lab up(LabPlan plan, Network n, Backend backend, Optional<LabBird> bird) {
+        return up(plan, n, backend, new Netns(), true, bird);
+    }
 
     /**
      * As {@link #up}, but each host only gets what its network manager and Docker would give it: anyloop's part
      * is left for {@code anyloop apply --netns} (the apply tests do that, host by host), and the services, which
      * bind anyloop's addresses, wait for {@link #startServices}.
      */
-    public static Lab prepare(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns(), false); }
+    public static Lab prepare(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns(), false, Optional.empty()); }
 
     /** Thrown when a lab that should be running is not (exit 2 in the CLI): its message says what to run. */
     public static final class NotUpException extends IllegalStateException {
@@ -64,14 +73,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    public static Lab attach(LabPlan plan, Network n) { return attach(plan, n, new Netns()); }
+    public static Lab attach(LabPlan plan, Network n) { return attach(plan, n, new Netns(), Optional.empty()); }
+
+    /** As {@link #attach(LabPlan, Network)} for a lab whose BGP hosts run BIRD. */
+    public static Lab attach(LabPlan plan, Network n, Optional<LabBird> bird) { return attach(plan, n, new Netns(), bird); }
 
     /**
      * The lab of {@code plan} that an earlier {@code lab up} (another process, usually) built, for probing
      * and failing. Throws {@link NotUpException} when none of its namespaces exist, or when they are not
      * exactly the plan's (built from another file, or half removed).
      */
-    public static Lab attach(LabPlan plan, Network n, Netns os) {
+    public static Lab attach(LabPlan plan, Network n, Netns os, Optional<LabBird> bird) {
         List<String> existing = namespacesOf(os, plan.lab());
         if (existing.isEmpty()) throw NotUpException.of(plan.lab());
         List<String> planned = plan.namespaces().stream().map(LabPlan.Namespace::name).toList();
@@ -82,7 +94,7 @@ public final class Lab implements AutoCloseable {
                     + (missing.isEmpty() ? "" : " missing " + missing) + (extra.isEmpty() ? "" : " not in this network " + extra)
                     + "; 'anyloop lab down --name " + plan.lab() + "' and 'lab up' again");
         }
-        return new Lab(plan, n, os);
+        return new Lab(plan, n, os, bird);
     }
 
     /**
@@ -90,15 +102,15 @@ public final class Lab implements AutoCloseable {
      * ({@link LabReadiness}). Refuses to start over
      * namespaces of the same lab left by an earlier run. On any failure it removes what it made.
      */
-    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) { return up(plan, n, backend, os, true); }
+    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) { return up(plan, n, backend, os, true, Optional.empty()); }
 
-    private static Lab up(LabPlan plan, Network n, Backend backend, Netns os, boolean apply) {
+    private static Lab up(LabPlan plan, Network n, Backend backend, Netns os, boolean apply, Optional<LabBird> bird) {
         List<String> existing = namespacesOf(os, plan.lab());
         if (!existing.isEmpty()) {
             throw new IllegalStateException("lab " + plan.lab() + " already has namespaces " + existing
                     + " (a running lab, or leftovers of a crashed run): run 'anyloop lab down --name " + plan.lab() + "' first");
         }
-        Lab lab = new Lab(plan, n, os);
+        Lab lab = new Lab(plan, n, os, bird);
         try {
             lab.build(backend, apply);
             return lab;
@@ -128,6 +140,14 @@ public final class Lab implements AutoCloseable {
         phase("configure", t0);
         // a service binds its address, which is anyloop's: without apply it cannot start yet
         if (apply) startServices(t0);
+        // BIRD once the hosts hold their addresses (prepare leaves anyloop's part, and so BGP, to apply)
+        if (apply && bird.isPresent()) {
+            bird.get().start();
+            phase("bird started", t0);
+            bird.get().awaitRoutes(network, LabBird.CONVERGE);
+            bird.get().awaitSessions(network, LabBird.CONVERGE);
+            phase("bgp converged", t0);
+        }
     }
 
     /** Starts every declared service and returns once each listens: after {@link #prepare}, once anyloop's part is applied. */
@@ -293,7 +313,14 @@ public final class Lab implements AutoCloseable {
      * {@code lab up} did (the kernel dropped the routes through a link that went down; routes withdrawn by a
      * drill come back through the engine), and flushes neighbour caches.
      */
-    public synchronized Restored restore() { return restore(os, plan, network); }
+    public synchronized Restored restore() {
+        Restored r = restore(os, plan, network);
+        bird.ifPresent(b -> b.awaitRoutes(network, LabBird.CONVERGE));
+        return r;
+    }
+
+    /** BIRD of this lab, when it has BGP hosts. */
+    public Optional<LabBird> bird() { return bird; }
 
     /** The network.yaml {@code anyloop lab up} built the lab from, kept in its run directory for {@code lab restore}. */
     private static final String SOURCE = "network.yaml";
@@ -351,13 +378,16 @@ public final class Lab implements AutoCloseable {
             if (after.isEmpty()) continue;
             List<Route> gone = d.routes().stream().filter(r -> !after.get().routes().contains(r)).toList();
             if (gone.isEmpty()) continue;
-            converge(d.host(), after.get());
+            // BIRD's routes (a BGP network's drain has them) are BIRD's to change, not the apply engine's
+            converge(d.host(), after.get().withRoutes(after.get().routes().stream().filter(r -> !Bgp.installedByBird(r)).toList()));
             for (Route r : gone) changes.add(d.host() + ": withdrew " + r);
         }
         for (String host : network.hosts().keySet()) {
             if (drained.hosts().containsKey(host)) continue;
             for (Iface i : fail(host)) changes.add(i + " down");
         }
+        // BIRD withdraws and replaces the BGP routes by itself (link down, BFD): wait until it has
+        bird.ifPresent(b -> b.awaitRoutes(drained, LabBird.CONVERGE));
         return changes;
     }
 
@@ -416,7 +446,7 @@ public final class Lab implements AutoCloseable {
         return os.list().stream().filter(n -> n.startsWith(prefix)).toList();
     }
 
-    private static Path runDir(String lab) { return RUN.resolve(lab); }
+    static Path runDir(String lab) { return RUN.resolve(lab); }
 
     /** The apply engine's state folder inside a lab's run directory: one state file per host namespace. */
     private static final String STATE = "state";

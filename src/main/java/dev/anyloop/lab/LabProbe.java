@@ -1,5 +1,6 @@
 package dev.anyloop.lab;
 
+import dev.anyloop.bgp.Bgp;
 import dev.anyloop.check.Checker;
 import dev.anyloop.check.Failover;
 import dev.anyloop.check.Finding;
@@ -46,7 +47,7 @@ public final class LabProbe {
     public static Plan queries(Intent intent, Network network, List<Lab.Iface> failed) {
         List<Query> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        Simulator now = Simulator.of(withFailed(network, failed));
+        Simulator now = Simulator.of(Bgp.converge(intent, withFailed(network, failed)).network());
         for (Finding f : Checker.run(intent, network)) {
             if (f.technique().equals("T7") || f.proof().isEmpty()) continue;
             RoundTrip proof = f.proof().get();
@@ -84,7 +85,7 @@ public final class LabProbe {
     }
 
     /** {@code n} with every failed interface that it declares set down. */
-    static Network withFailed(Network n, List<Lab.Iface> failed) {
+    public static Network withFailed(Network n, List<Lab.Iface> failed) {
         Network out = n;
         for (Lab.Iface i : failed) {
             Optional<DeviceState> d = out.host(i.host());

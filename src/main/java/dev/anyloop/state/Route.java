@@ -19,6 +19,8 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
     public static final String PROTO_ANYLOOP = "77";
     /** Its name in /etc/iproute2/rt_protos.d/anyloop.conf (shipped in the package); with that file installed, ip prints it instead of 77. */
     public static final String PROTO_ANYLOOP_NAME = "anyloop";
+    /** iproute2's name for RTPROT_BIRD (12, include/uapi/linux/rtnetlink.h), the protocol of BIRD's kernel routes. */
+    public static final String PROTO_BIRD = "bird";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
     public static final int TABLE_DEFAULT = 253;
@@ -30,10 +32,12 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
 
     /**
      * The one spelling of a protocol: iproute2 prints 77 as "anyloop" once the package's rt_protos.d file is
-     * installed and as "77" before, so a host reads the same either way.
+     * installed and as "77" before, so a host reads the same either way. BIRD's 12 is always "bird" (iproute2's own
+     * rt_protos names it; {@code ip -N} and a host without that file print "12").
      */
     public static String canonicalProto(String proto) {
-        return proto.equals(PROTO_ANYLOOP_NAME) ? PROTO_ANYLOOP : proto;
+        if (proto.equals(PROTO_ANYLOOP_NAME)) return PROTO_ANYLOOP;
+        return proto.equals("12") ? PROTO_BIRD : proto;
     }
 
     /** Route types as in {@code ip route}: unicast forwards, local delivers, the rest refuse or discard. */

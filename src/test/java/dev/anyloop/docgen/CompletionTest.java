@@ -70,7 +70,7 @@ class CompletionTest {
         assertThat(bash(1, "anyloop", "")).doesNotContain("__complete");
         assertThat(bash(2, "anyloop", "trace", "--f")).containsExactly("--from");
         assertThat(bash(4, "anyloop", "export", "examples/home.yaml", "--format", "")).containsExactly("ip-batch", "iptables",
-                "nft", "networkd", "sysctl");
+                "nft", "networkd", "sysctl", "bird");
         assertThat(bash(4, "anyloop", "lab", "up", "--backend", "n")).containsExactly("nft");
         assertThat(bash(2, "anyloop", "validate", "examples/ho")).containsExactly("examples/home.yaml");
     }
@@ -108,7 +108,7 @@ class CompletionTest {
                 "laptop", "pi1", "pi2", "cam");
         assertThat(zsh(3, "anyloop", "trace", "--from=l", "examples/home.yaml")).contains("laptop");
         assertThat(zsh(5, "anyloop", "export", "examples/home.yaml", "--format", "")).containsExactly("ip-batch", "iptables",
-                "nft", "networkd", "sysctl");
+                "nft", "networkd", "sysctl", "bird");
         assertThat(zsh(3, "anyloop", "validate", "")).containsExactly("<files >");
         assertThat(zsh(3, "anyloop", "trace", "--")).contains("--from", "--snapshot", "--help");
     }

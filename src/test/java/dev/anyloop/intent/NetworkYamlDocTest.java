@@ -52,6 +52,12 @@ class NetworkYamlDocTest {
         }
         for (Object src : items(top.get("source-addresses"))) keys(seen, Section.SOURCE, src);
         for (Object e : items(top.get("expect"))) keys(seen, Section.EXPECT, e);
+        Map<?, ?> bgp = (Map<?, ?>) top.get("bgp");
+        if (bgp != null) {
+            keys(seen, Section.BGP, bgp);
+            if (bgp.get("services") instanceof Map) for (Object svc : values(bgp.get("services"))) keys(seen, Section.BGP_SERVICE, svc);
+            for (Object sp : values(bgp.get("speakers"))) keys(seen, Section.BGP_SPEAKER, sp);
+        }
         for (Section s : Section.values()) {
             assertThat(seen.get(s)).as("keys of %s in the reference block of %s", s, DOC).containsExactlyInAnyOrderElementsOf(s.keys());
         }

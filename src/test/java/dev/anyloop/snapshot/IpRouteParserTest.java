@@ -90,6 +90,9 @@ class IpRouteParserTest {
         "[{\"dst\":\"default\",\"prefsrc\":\"fd00::1\",\"dev\":\"e\"}]|::/0 dev e proto boot src fd00::1",
         "[{\"dst\":\"default\",\"via\":{\"family\":\"inet6\",\"host\":\"fe80::1\"},\"dev\":\"e\"}]|0.0.0.0/0 via fe80::1 dev e proto boot",
         "[{\"dst\":\"10.0.0.0/8\",\"dev\":\"e\",\"protocol\":\"bird\",\"scope\":\"universe\",\"table\":\"default\"}]|10.0.0.0/8 table default dev e proto bird",
+        // ip -N, or a host without iproute2's rt_protos, prints BIRD's 12 as a number; rt_protos.d/anyloop.conf names 77
+        "[{\"dst\":\"10.53.0.53\",\"gateway\":\"10.1.1.11\",\"dev\":\"srv\",\"protocol\":\"12\",\"metric\":1077}]|10.53.0.53 via 10.1.1.11 dev srv proto bird metric 1077",
+        "[{\"dst\":\"10.53.0.53\",\"gateway\":\"10.1.1.11\",\"dev\":\"srv\",\"protocol\":\"anyloop\",\"metric\":1}]|10.53.0.53 via 10.1.1.11 dev srv proto 77 metric 1",
         "[{\"type\":\"throw\",\"dst\":\"10.0.0.0/8\",\"table\":\"7\"}]|throw 10.0.0.0/8 table 7 proto boot",
     })
     void unusualButValidShapes(String json, String expected) throws SnapshotException {

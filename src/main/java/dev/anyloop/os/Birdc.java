@@ -1,0 +1,116 @@
+package dev.anyloop.os;
+
+import dev.anyloop.bgp.Announcer;
+import dev.anyloop.bgp.BirdNames;
+import dev.anyloop.net.Family;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One BIRD's control socket: {@code birdc -s SOCKET COMMAND...}, inside a network namespace or on the host itself.
+ * birdc joins its arguments into one command line that BIRD's own parser reads, so every word here is either a
+ * fixed keyword or a protocol name anyloop made ({@link BirdNames}), quoted as BIRD reads symbols.
+ *
+ * <p>The announcement switch ({@link #withdraw}, {@link #restore}) is what health checks use: disabling a
+ * server's {@code announce.SERVICE.v4} static protocol withdraws exactly that service's prefixes from every peer,
+ * without restarting BIRD or touching its sessions; enabling it announces them again. A BIRD that restarts comes
+ * back with every protocol enabled (the config says so): the caller re-applies its withdrawals.
+ */
+public final class Birdc implements Announcer {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final CommandRunner runner;
+    private final Optional<String> netns;
+    private final Path socket;
+
+    public Birdc(CommandRunner runner, Optional<String> netns, Path socket) {
+        this.runner = runner;
+        this.netns = netns.map(Netns::check);
+        this.socket = socket;
+    }
+
+    public Path socket() { return socket; }
+
+    @Override
+    public String describe() { return "BIRD at " + socket + netns.map(n -> " (netns " + n + ")").orElse(""); }
+
+    /** Runs one birdc command; the result's output has birdc's "BIRD 2.x ready." banner removed. */
+    public CommandRunner.Result run(List<String> words) {
+        List<String> argv = new ArrayList<>(List.of("birdc", "-s", socket.toString()));
+        argv.addAll(words);
+        CommandRunner.Result r = netns.isPresent()
+                ? new Netns(runner).exec(netns.get(), argv, Optional.empty(), TIMEOUT)
+                : runner.run(argv, Optional.empty(), TIMEOUT);
+        String out = r.out().lines().filter(l -> !l.startsWith("BIRD ") || !l.endsWith(" ready.")).reduce("", (a, b) -> a + b + "\n");
+        // birdc exits 0 even when BIRD refuses a command; BIRD's refusals are lines such as "syntax error, ..." or
+        // "... not found", which are the only output then
+        return new CommandRunner.Result(r.argv(), r.exit(), out, r.err());
+    }
+
+    /** True when BIRD answers on the socket. */
+    public boolean answers() {
+        CommandRunner.Result r = run(List.of("show", "status"));
+        return r.ok() && r.out().contains("Daemon is up and running");
+    }
+
+    /** {@code show protocols}: one line per protocol (name, proto, table, state, since, info) after a header. */
+    public String protocols() { return run(List.of("show", "protocols")).orThrow().out(); }
+
+    /** {@code show route}: every route BIRD holds, best first per prefix. */
+    public String routes() { return run(List.of("show", "route")).orThrow().out(); }
+
+    @Override
+    public Set<String> announced() {
+        return announcedIn(run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\"")).out());
+    }
+
+    /**
+     * The services of a {@code show protocols} answer whose announce protocols are all up. BIRD prints one line per
+     * protocol, "announce.dns.v4 Static master4 up 22:10:01.123" (name, protocol, table, state, since, info); a
+     * disabled protocol is "down" (nest/proto.c, proto_cmd_show). A service with one family down is not announced:
+     * a client of that family would still be sent to this server.
+     */
+    static Set<String> announcedIn(String showProtocols) {
+        Map<String, Boolean> up = new TreeMap<>();
+        for (String line : showProtocols.lines().toList()) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length < 4 || !w[0].startsWith("announce.") || !(w[0].endsWith(".v4") || w[0].endsWith(".v6"))) continue;
+            String service = w[0].substring("announce.".length(), w[0].length() - ".v4".length());
+            up.merge(service, w[3].equals("up"), Boolean::logicalAnd);
+        }
+        Set<String> out = new TreeSet<>();
+        up.forEach((service, on) -> { if (on) out.add(service); });
+        return out;
+    }
+
+    /** Withdraws this host's announcement of {@code service} (every family), without a restart; false if it has none. */
+    @Override
+    public boolean withdraw(String service) { return toggle("disable", service); }
+
+    /** Announces {@code service} again after {@link #withdraw}; false if this host has no such announcement. */
+    @Override
+    public boolean restore(String service) { return toggle("enable", service); }
+
+    /**
+     * {@code birdc disable "announce.SERVICE.*"}: BIRD matches the pattern against protocol names and answers one
+     * line per protocol ("announce.dns.v4: disabled", or "... already disabled"), or "No protocols match" (reply
+     * code 8003, and birdc exits 1) (nest/proto.c, proto_apply_cmd).
+     */
+    private boolean toggle(String verb, String service) {
+        String v4 = BirdNames.announce(service, Family.V4);
+        String prefix = v4.substring(0, v4.length() - 2); // "announce.dns."
+
+        CommandRunner.Result r = run(List.of(verb, "\"" + BirdNames.announcePattern(service) + "\""));
+        String out = r.out().strip();
+        if (r.ok() && out.lines().anyMatch(l -> l.startsWith(prefix))) return true;
+        if (out.contains("No protocols match")) return false;
+        throw new IllegalStateException("birdc " + verb + " " + BirdNames.announcePattern(service) + " on " + socket + ": " + out);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.anyloop.os;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Reading BIRD's answers: which services a server announces (the live state a health check's actuator reads). */
+class BirdcTest {
+    private static final String HEADER = "Name       Proto      Table      State  Since         Info\n";
+
+    @Test
+    void aServiceIsAnnouncedWhileEveryFamilyIsUp() {
+        String show = HEADER
+                + "announce.dns.v4 Static     master4    up     22:10:01.123  \n"
+                + "announce.dns.v6 Static     master6    up     22:10:01.123  \n"
+                + "announce.web-1.v4 Static   master4    up     22:10:01.124  \n"
+                + "announce.ntp.v4 Static     master4    down   22:11:02.000  \n"
+                + "announce.ldap.v4 Static    master4    up     22:10:01.124  \n"
+                + "announce.ldap.v6 Static    master6    down   22:12:00.000  \n"
+                + "ra.v4      BGP        ---        up     22:10:02.500  Established   \n"
+                + "kernel.v4  Kernel     master4    up     22:10:01.123  \n";
+        assertThat(Birdc.announcedIn(show)).containsExactly("dns", "web-1");
+    }
+
+    @Test
+    void noAnnounceProtocolsNoServices() {
+        assertThat(Birdc.announcedIn("No protocols match\n")).isEmpty();
+        assertThat(Birdc.announcedIn("")).isEmpty();
+        assertThat(Birdc.announcedIn(HEADER + "announcement Static master4 up 22:10:01.123\n")).isEmpty();
+    }
+
+    @Test
+    void describeNamesTheSocketAndNamespace() {
+        Birdc b = new Birdc(new CommandRunner(), java.util.Optional.of("al-x-dns-a1"), java.nio.file.Path.of("/run/x/dns-a1.ctl"));
+        assertThat(b.describe()).isEqualTo("BIRD at /run/x/dns-a1.ctl (netns al-x-dns-a1)");
+    }
+}
