@@ -33,7 +33,7 @@ final class DemoCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFT (default ${DEFAULT-VALUE})")
-    Lab.Backend backend;
+    dev.anyloop.apply.Backend backend;
 
     @Override
     public Integer call() {

@@ -85,8 +85,10 @@ public final class Compiler {
         if (docker && h.forwarding()) {
             // Docker sets FORWARD's policy to DROP; a host that also routes would stop routing. Accept transit that
             // does not touch docker0 last, after anyloop's AL-FWD jumps, so T3's restrictions still apply first.
-            v4.append("filter", "FORWARD", Rule.of(new Target.Accept(), new Match.InInterface("docker0", true),
+            // It sits in an AL- chain of its own so that apply knows the rule is anyloop's (ownership is by chain).
+            v4.append("filter", "FORWARD", Rule.of(new Target.Jump(Firewall.TRANSIT), new Match.InInterface("docker0", true),
                     new Match.OutInterface("docker0", true)));
+            v4.append("filter", Firewall.TRANSIT, Rule.of(new Target.Accept()));
         }
 
         // Docker turns on net.ipv4.ip_forward itself so its bridge can forward.

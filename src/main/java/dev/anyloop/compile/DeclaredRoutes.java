@@ -13,10 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}. */
+/**
+ * Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}.
+ * A gateway belongs to the host's own network manager (DHCP, ifupdown, NetworkManager), not to anyloop:
+ * it carries proto boot, what a plain {@code ip route add} gets, so apply expects it and never adds or
+ * removes it. Raw routes are anyloop's (proto 77).
+ */
 final class DeclaredRoutes {
     /** IPv6 replaces a user route's metric 0 with IP6_RT_PRIO_USER (1024); IPv4 keeps 0. */
     static final int V6_USER_METRIC = 1024;
+    /** RTPROT_BOOT: the protocol of a route the host's network manager (or an admin) added. */
+    static final String GATEWAY_PROTO = "boot";
 
     private DeclaredRoutes() { }
 
@@ -26,7 +33,7 @@ final class DeclaredRoutes {
         List<Route> out = new ArrayList<>();
         for (InterfaceDef i : host.interfaces().values()) {
             for (Ip gw : i.gateways()) {
-                out.add(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), Route.PROTO_ANYLOOP));
+                out.add(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), GATEWAY_PROTO));
             }
         }
         for (RouteDef r : host.routes()) out.add(raw(host, r));

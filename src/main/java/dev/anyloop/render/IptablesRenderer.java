@@ -78,6 +78,13 @@ public final class IptablesRenderer {
         }
     }
 
+    /**
+     * The rule after its chain name, as iptables-save prints it: "-d 10.10.10.10/32 -j AL-IN-web". The same
+     * text follows {@code -A CHAIN}, {@code -I CHAIN N} or {@code -D CHAIN} (delete by specification), and it is
+     * canonical, so apply compares rules by it.
+     */
+    public static String spec(Family f, Rule r) { return body(f, r).strip(); }
+
     private static String body(Family f, Rule r) {
         Parts p = Parts.of(r);
         StringBuilder sb = new StringBuilder();

@@ -72,7 +72,7 @@ public final class IpRouteParser {
             throw r.require("prefsrc").error("expected an " + family.word() + " address, found '" + src.get() + "'");
         }
         // ip leaves "protocol" out exactly when it is RTPROT_BOOT (3), the protocol of a plain "ip route add"
-        String proto = r.optString("protocol").orElse("boot");
+        String proto = protocol(r.optString("protocol").orElse("boot"));
         String scopeText = r.optString("scope").orElse("global");
         Route.Scope scope;
         try {
@@ -82,6 +82,9 @@ public final class IpRouteParser {
         }
         return new Route(type, dst, table, hops, (int) metric, src, proto, scope);
     }
+
+    /** anyloop's protocol reads as 77 whether ip printed the number or its name from rt_protos.d/anyloop.conf. */
+    static String protocol(String p) { return p.equals(Route.PROTO_ANYLOOP_NAME) ? Route.PROTO_ANYLOOP : p; }
 
     private static boolean discards(Route.Type t) {
         return t == Route.Type.BLACKHOLE || t == Route.Type.UNREACHABLE || t == Route.Type.PROHIBIT || t == Route.Type.THROW;

@@ -15,8 +15,10 @@ import java.util.Optional;
  */
 public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, int metric, Optional<Ip> src,
                     String proto, Scope scope) {
-    /** The rtnetlink protocol number anyloop marks its own routes with. */
+    /** The rtnetlink protocol number anyloop marks its own routes (and policy rules) with. */
     public static final String PROTO_ANYLOOP = "77";
+    /** Its name in /etc/iproute2/rt_protos.d/anyloop.conf; with that file installed, ip prints this instead of 77. */
+    public static final String PROTO_ANYLOOP_NAME = "anyloop";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
     public static final int TABLE_DEFAULT = 253;
