@@ -22,14 +22,24 @@ public final class Simulator {
     private final Map<String, HostModel> hosts;
     private final Tracer tracer;
 
-    private Simulator(Network n) {
+    private Simulator(Network n, Optional<Simulator> base) {
         this.network = n;
         this.hosts = new HashMap<>();
-        for (DeviceState d : n.hosts().values()) hosts.put(d.host(), new HostModel(d));
+        for (DeviceState d : n.hosts().values()) {
+            // a host model is immutable: one compiled from the very same DeviceState object can be shared
+            HostModel reuse = base.filter(b -> b.network.hosts().get(d.host()) == d).map(b -> b.hosts.get(d.host())).orElse(null);
+            hosts.put(d.host(), reuse != null ? reuse : new HostModel(d));
+        }
         this.tracer = new Tracer(hosts, new Wiring(n, hosts));
     }
 
-    public static Simulator of(Network n) { return new Simulator(n); }
+    public static Simulator of(Network n) { return new Simulator(n, Optional.empty()); }
+
+    /**
+     * A simulator of {@code n} that reuses {@code base}'s compiled hosts wherever {@code n} holds the same
+     * DeviceState object: a network that differs from {@code base}'s in a few hosts (a rollout step) compiles only those.
+     */
+    public static Simulator of(Network n, Simulator base) { return new Simulator(n, Optional.of(base)); }
 
     public Network network() { return network; }
 
