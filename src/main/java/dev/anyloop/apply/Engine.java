@@ -47,15 +47,26 @@ public final class Engine {
     private static final List<String> WRITE_TOOLS = List.of("sysctl", "iptables-restore", "ip6tables-restore", "nft");
     private static final Pattern NFT_CHAIN = Pattern.compile("(?m)^\\s*chain\\s+(\\S+)\\s*\\{");
 
-    /** What one command does beyond the desired state: the firewall backend, --dry-run, --confirm. */
-    public record Options(Backend backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName, Optional<String> within) {
-        public Options(Backend backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName) {
+    /**
+     * What one command does beyond the desired state: the firewall backend (empty: the one the last change
+     * used, else iptables), --dry-run, --confirm, whether to install rt_protos.d/anyloop.conf, and the change
+     * armed ahead this apply is one step of (fleet apply).
+     */
+    public record Options(Optional<Backend> backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName, Optional<String> within) {
+        public Options(Optional<Backend> backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName) {
             this(backend, dryRun, confirmSeconds, installProtoName, Optional.empty());
         }
 
-        public static Options of(Backend b) { return new Options(b, false, OptionalInt.empty(), true); }
+        public static Options of(Backend b) { return new Options(Optional.of(b), false, OptionalInt.empty(), true); }
+
+        /** The backend the last change on the target used (iptables on a new one). */
+        public static Options lastBackend() { return new Options(Optional.empty(), false, OptionalInt.empty(), true); }
+
+        Backend backendFor(HostRecord r) { return backend.orElse(r.backend().orElse(Backend.IPTABLES)); }
 
         public Options dryRun(boolean d) { return new Options(backend, d, confirmSeconds, installProtoName, within); }
+
+        public Options backend(Optional<Backend> b) { return new Options(b, dryRun, confirmSeconds, installProtoName, within); }
 
         public Options confirm(OptionalInt s) { return new Options(backend, dryRun, s, installProtoName, within); }
 
@@ -97,22 +108,29 @@ public final class Engine {
 
     public Target target() { return target; }
 
+    /** The record as it stands, and what was finished or undone to get there (an interrupted change). */
+    public record Status(HostRecord record, List<String> notes) {
+        public Status {
+            notes = List.copyOf(notes);
+        }
+    }
+
     /** The record as it stands (after finishing or undoing an interrupted change), for drains and status. */
-    public HostRecord record() throws ApplyException {
+    public Status status() throws ApplyException {
         try (Target.Lock lock = store.lock()) {
             List<String> notes = new ArrayList<>();
-            return recover(store.load(), notes);
+            return new Status(recover(store.load(), notes), notes);
         }
     }
 
     /** Compares the host with {@code desired}: exit 0 in sync, 1 changes pending (or expectations missing). */
-    public Outcome diff(DeviceState desired, Backend backend) throws ApplyException {
+    public Outcome diff(DeviceState desired, Options o) throws ApplyException {
         try (Target.Lock lock = store.lock()) {
             List<String> notes = new ArrayList<>();
             HostRecord rec = recover(store.load(), notes);
             rec.pending().ifPresent(p -> notes.add("the change " + p.id() + " awaits confirmation for "
                     + Math.max(0, p.deadline() - now()) + " s more: 'anyloop confirm' keeps it, 'anyloop rollback' undoes it"));
-            Prepared p = prepare(desired, backend, rec);
+            Prepared p = prepare(desired, o.backendFor(rec), rec);
             int exit = p.plan.inSync() && p.plan.missing().isEmpty() ? 0 : 1;
             return new Outcome(exit, p.plan, false, notes, Map.of());
         }
@@ -138,12 +156,14 @@ public final class Engine {
                         + " s left): 'anyloop confirm' keeps it, 'anyloop rollback' undoes it; nothing was changed");
             }
             HostRecord rec = recordChange.apply(was);
-            Prepared p = prepare(desired, o.backend(), rec);
+            Backend backend = o.backendFor(was);
+            Prepared p = prepare(desired, backend, rec);
             if (p.plan.refused()) {
                 throw new ApplyException(2, p.plan.text() + "nothing was changed: the host lacks what network.yaml says it has");
             }
             if (o.dryRun()) return new Outcome(0, p.plan, false, notes, Map.of());
             if (p.plan.inSync()) {
+                rec = rec.withBackend(backend);
                 if (!rec.equals(was)) store.save(rec);
                 return new Outcome(0, p.plan, false, notes, p.live.snapshot.files());
             }
@@ -154,7 +174,7 @@ public final class Engine {
                 }
             }
             if (o.installProtoName()) installProtoName();
-            return execute(p, o, was, rec, notes);
+            return execute(p, o, backend, was, rec, notes);
         }
     }
 
@@ -224,8 +244,8 @@ public final class Engine {
         return new Ownership.Scope(x, k, r);
     }
 
-    private Outcome execute(Prepared p, Options o, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
-        if (o.within().isPresent()) return executeWithin(p, o.within().get(), was, rec, notes);
+    private Outcome execute(Prepared p, Options o, Backend backend, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
+        if (o.within().isPresent()) return executeWithin(p, o.within().get(), backend, was, rec, notes);
         String id = newId();
         Path journal = store.journal(id);
         store.writeFiles(journal.resolve("before"), p.live.snapshot.files());
@@ -263,7 +283,7 @@ public final class Engine {
         }
         Set<Ownership.SrcKey> desiredSrc = keys(p.target);
         HostRecord done = rec.after(p.plan.changes(), p.target.sysctls().keySet(), desiredSrc).withNft(nft).withJournal(Optional.empty())
-                .withLast(Optional.of(id));
+                .withLast(Optional.of(id)).withBackend(backend);
         store.keepAsLast(id);
         if (o.confirmSeconds().isPresent()) {
             int s = o.confirmSeconds().getAsInt();
@@ -542,7 +562,7 @@ public final class Engine {
     }
 
     /** One step of a change armed ahead: the timer's undo goes back to the host as it was when the change started. */
-    private Outcome executeWithin(Prepared p, String id, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
+    private Outcome executeWithin(Prepared p, String id, Backend backend, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
         Path pending = store.pending(id);
         if (target.read(pending.resolve(TimerScript.ARMED)).isEmpty()) {
             throw new ApplyException(1, "the rollback timer of " + id + " on " + target.describe() + " has fired or is firing; nothing was changed");
@@ -603,7 +623,7 @@ public final class Engine {
             throw e;
         }
         HostRecord done = rec.after(p.plan.changes(), p.target.sysctls().keySet(), keys(p.target)).withNft(nft).withJournal(Optional.empty())
-                .withLast(Optional.of(id));
+                .withLast(Optional.of(id)).withBackend(backend);
         if (first) {
             store.target().delete(store.last());
             store.target().rename(journal, store.last().resolve(id));

@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * loaded last, and the change in flight (journal), awaiting confirmation (pending) or last made (rollback).
  */
 public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<Ownership.SrcKey, Optional<Ip>> srcRoutes,
-                         List<Drain> drains, Planner.NftMemory nft, Optional<Journal> journal, Optional<Pending> pending,
-                         Optional<String> last) {
+                         List<Drain> drains, Planner.NftMemory nft, Optional<Backend> backend, Optional<Journal> journal,
+                         Optional<Pending> pending, Optional<String> last) {
     /** The schema this code writes; a newer file is refused rather than misread. */
     public static final int SCHEMA = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,18 +58,23 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
     /** A target anyloop has never changed. */
     public static HostRecord fresh() {
         return new HostRecord(List.of(), Map.of(), Map.of(), List.of(), Planner.NftMemory.NONE, Optional.empty(), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
-    public HostRecord withJournal(Optional<Journal> j) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, j, pending, last); }
+    public HostRecord withJournal(Optional<Journal> j) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, backend, j, pending, last); }
 
-    public HostRecord withPending(Optional<Pending> p) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, journal, p, last); }
+    public HostRecord withPending(Optional<Pending> p) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, backend, journal, p, last); }
 
-    public HostRecord withLast(Optional<String> l) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, journal, pending, l); }
+    public HostRecord withLast(Optional<String> l) { return new HostRecord(added, sysctls, srcRoutes, drains, nft, backend, journal, pending, l); }
 
-    public HostRecord withDrains(List<Drain> d) { return new HostRecord(added, sysctls, srcRoutes, d, nft, journal, pending, last); }
+    public HostRecord withDrains(List<Drain> d) { return new HostRecord(added, sysctls, srcRoutes, d, nft, backend, journal, pending, last); }
 
-    public HostRecord withNft(Planner.NftMemory n) { return new HostRecord(added, sysctls, srcRoutes, drains, n, journal, pending, last); }
+    public HostRecord withNft(Planner.NftMemory n) { return new HostRecord(added, sysctls, srcRoutes, drains, n, backend, journal, pending, last); }
+
+    /** The firewall backend of the last apply: what drains and --persisted use unless told otherwise. */
+    public HostRecord withBackend(Backend b) {
+        return new HostRecord(added, sysctls, srcRoutes, drains, nft, Optional.of(b), journal, pending, last);
+    }
 
     /** What this record says anyloop owns on the live host, beyond what its proto and chain names mark. */
     public Ownership.Scope scope() {
@@ -98,7 +103,7 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
         }
         s.keySet().retainAll(desiredSysctls);
         r.keySet().retainAll(desiredSrc);
-        return new HostRecord(a, s, r, drains, nft, journal, pending, last);
+        return new HostRecord(a, s, r, drains, nft, backend, journal, pending, last);
     }
 
     /** Folds one change into the lists of what anyloop added and replaced. */
@@ -185,6 +190,7 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
             x.via().forEach(ip -> vs.add(ip.toString()));
             e.put("since", x.since());
         }
+        backend.ifPresent(b -> o.put("backend", b.name().toLowerCase(java.util.Locale.ROOT)));
         ObjectNode n = o.putObject("nft");
         n.put("loadedHash", nft.loadedHash());
         n.put("listing", nft.listing());
@@ -278,7 +284,16 @@ public record HostRecord(List<Address> added, Map<String, String> sysctls, Map<O
                 pending = Optional.of(new Pending(text(p, "id"), p.path("deadline").asLong(), p.path("seconds").asInt()));
             }
             Optional<String> last = o.hasNonNull("last") ? Optional.of(o.get("last").asText()) : Optional.empty();
-            return new HostRecord(added, sysctls, src, drains, nft, journal, pending, last);
+            Optional<Backend> backend = Optional.empty();
+            if (o.hasNonNull("backend")) {
+                String b = o.get("backend").asText();
+                try {
+                    backend = Optional.of(Backend.valueOf(b.toUpperCase(java.util.Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("\"backend\" is '" + b + "', not iptables or nft");
+                }
+            }
+            return new HostRecord(added, sysctls, src, drains, nft, backend, journal, pending, last);
         } catch (IllegalArgumentException e) {
             throw corrupt(file, e.getMessage());
         }

@@ -49,7 +49,8 @@ public final class Lab implements AutoCloseable {
 
     /**
      * As {@link #up}, but each host only gets what its network manager and Docker would give it: anyloop's part
-     * is left for {@code anyloop apply --netns} (the apply tests do that, host by host).
+     * is left for {@code anyloop apply --netns} (the apply tests do that, host by host), and the services, which
+     * bind anyloop's addresses, wait for {@link #startServices}.
      */
     public static Lab prepare(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns(), false); }
 
@@ -124,6 +125,14 @@ public final class Lab implements AutoCloseable {
         LabFailures.saveHosts(runDir(plan.lab()), List.copyOf(network.hosts().keySet()));
         Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend, apply));
         phase("configure", t0);
+        // a service binds its address, which is anyloop's: without apply it cannot start yet
+        if (apply) startServices(t0);
+    }
+
+    /** Starts every declared service and returns once each listens: after {@link #prepare}, once anyloop's part is applied. */
+    public void startServices() { startServices(System.nanoTime()); }
+
+    private void startServices(long t0) {
         List<LabService> services = new ArrayList<>();
         for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir(plan.lab())));
         start(services);

@@ -128,8 +128,7 @@ public final class Snapshotter {
                 argv = new ArrayList<>(List.of("sysctl", "-e"));
                 for (String k : sysctlKeys) argv.add(checkKey(k));
             }
-            if (p == Part.ADDR || p == Part.ROUTE || p == Part.RULE) script.capture(p.section(), argv);
-            else script.captureIf(p.tool(), p.section(), argv);
+            script.captureIf(p.tool(), p.section(), argv);
         }
     }
 
