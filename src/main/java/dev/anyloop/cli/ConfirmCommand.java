@@ -4,13 +4,15 @@ import dev.anyloop.apply.Engine;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anyloop confirm}: keeps the change an {@code apply --confirm} made. */
 @Command(name = "confirm", mixinStandardHelpOptions = true,
-        description = "Keep the change 'apply --confirm' made on this host (or --netns NS) before its timer rolls it back. "
+        description = "Keep the change 'apply --confirm' made on this host (or --netns NS; with FILE --all, on every host with a target) before its timer rolls it back. "
                 + "Exit 0 kept (or nothing to confirm), 1 too late: the timer already rolled it back.")
 final class ConfirmCommand implements Callable<Integer> {
     @Spec
@@ -19,9 +21,20 @@ final class ConfirmCommand implements Callable<Integer> {
     @Mixin
     TargetOptions where;
 
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "with --all: network.yaml, whose hosts are confirmed")
+    Path file;
+
+    @Mixin
+    FleetOptions fleet;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (fleet.all) return FleetCli.confirm(file, fleet, where.stateDir, out, spec.commandLine().getErr());
+        if (file != null || fleet.anyGiven()) {
+            spec.commandLine().getErr().println("anyloop: network.yaml, --inventory, --target and --lab go with --all");
+            return Main.CONFIG_ERROR;
+        }
         Engine engine = where.engine(spec.commandLine().getErr());
         Engine.Outcome r = Outcomes.run(engine::confirm, false, out, spec.commandLine().getErr());
         for (String n : r.notes()) out.println(n);

@@ -30,21 +30,25 @@ public final class Placements {
         }
     }
 
-    /** Every host of {@code network} in its order, placed; throws naming a --target host that network.yaml lacks. */
-    public static Map<String, Placement> resolve(Network network, Inventory inventory, List<Override> overrides, Optional<String> lab) {
+    /**
+     * Every host network.yaml declares (not the containers it publishes: Docker owns those), in its order, placed;
+     * throws naming a --target host that network.yaml lacks.
+     */
+    public static Map<String, Placement> resolve(java.util.Collection<String> hosts, Network network, Inventory inventory, List<Override> overrides,
+                                                 Optional<String> lab) {
         Map<String, TargetSpec> forced = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (Override o : overrides) {
-            if (!network.hosts().containsKey(o.host())) {
+            if (!hosts.contains(o.host())) {
                 unknown.add("--target " + o.host() + "=...: '" + o.host() + "' is not a host of network.yaml"
-                        + Names.didYouMean(o.host(), network.hosts().keySet()));
+                        + Names.didYouMean(o.host(), hosts));
             }
             forced.put(o.host(), o.target());
         }
         if (!unknown.isEmpty()) throw new IllegalArgumentException(String.join("\n", unknown));
         Optional<LabPlan> plan = lab.map(l -> LabPlan.of(l, network));
         Map<String, Placement> out = new LinkedHashMap<>();
-        for (String host : network.hosts().keySet()) {
+        for (String host : hosts) {
             if (forced.containsKey(host)) {
                 out.put(host, new Placement.Reached(host, forced.get(host), "--target"));
             } else if (plan.isPresent()) {

@@ -1,0 +1,103 @@
+package dev.anyloop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anyloop.apply.Backend;
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.IntentLoader;
+import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabPlan;
+import dev.anyloop.lab.Probe;
+import dev.anyloop.net.Ip;
+import dev.anyloop.state.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet commands on examples/home.yaml in a lab whose hosts have only what their network manager and Docker
+ * give them (--lab: every host in its namespace): apply --all from empty, with a preview first; a second run
+ * changes nothing; check --live and snapshot --all read what is live.
+ */
+@Tag("root")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetLabTest {
+    private static final String FILE = "examples/home.yaml";
+    private static final String LAB = "fllab";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Lab lab;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        Lab.down(LAB);
+        Network n = Compiler.compile(IntentLoader.load(Path.of(FILE)));
+        lab = Lab.prepare(LabPlan.of(LAB, n), n, Backend.IPTABLES);
+    }
+
+    @AfterAll
+    static void down() {
+        if (lab != null) lab.close();
+        Lab.down(LAB);
+    }
+
+    @Test
+    @Order(1)
+    void theDryRunPreviewsEveryClientThatGainsAServiceAndChangesNothing() throws Exception {
+        Cli r = Cli.run("apply", FILE, "--all", "--lab", LAB, "--dry-run");
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("preview: ", "laptop -> 10.53.0.53 udp/53 (dns): ", "-> reachable", "plan: wave make", "proved: ", "dry run: nothing was changed");
+        assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isFalse();
+        Cli live = Cli.run("check", FILE, "--live", "--lab", LAB);
+        assertThat(live.out()).contains("drift: router", "missing: address 10.53.0.1/32 dev lo");
+    }
+
+    @Test
+    @Order(2)
+    void applyAllFromEmptyThenASecondRunChangesNothing() throws Exception {
+        Cli r = Cli.run("apply", FILE, "--all", "--lab", LAB);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("applied on ");
+        assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isTrue();
+        assertThat(lab.probe("laptop", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isTrue();
+        assertThat(lab.probe("cam", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isFalse();
+
+        Cli again = Cli.run("apply", FILE, "--all", "--lab", LAB, "--json");
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        JsonNode j = JSON.readTree(again.out());
+        assertThat(j.get("changed").asBoolean()).isFalse();
+        assertThat(j.get("preview")).isEmpty();
+        for (JsonNode h : j.get("hosts")) assertThat(h.get("waves")).as(h.toString()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void checkLiveAndSnapshotAllReadWhatIsLive() throws Exception {
+        Cli c = Cli.run("check", FILE, "--live", "--lab", LAB);
+        assertThat(c.exit()).as(c.out() + c.err()).isZero();
+        assertThat(c.out()).contains("check --live: 7 hosts read, 0 skipped").doesNotContain("drift:");
+        Path dir = tmp.resolve("snap");
+        Cli s = Cli.run("snapshot", FILE, "--all", "--lab", LAB, "--out", dir.toString());
+        assertThat(s.exit()).as(s.out() + s.err()).isZero();
+        for (String h : new String[] {"isp", "router", "desktop", "laptop", "pi1", "pi2", "cam"}) {
+            assertThat(dir.resolve(h).resolve("ip-addr.json")).exists();
+            assertThat(dir.resolve(h).resolve("iptables.rules")).exists();
+        }
+        Cli t = Cli.run("check", FILE, "--verbose");
+        assertThat(t.exit()).isZero();
+        Cli reach = Cli.run("trace", "--snapshot", dir.toString(), "--from", "laptop", "--to", "10.10.10.10", "--proto", "tcp", "--port", "80");
+        assertThat(reach.out()).as(reach.out() + reach.err()).contains("REACHABLE");
+        assertThat(Files.exists(dir.resolve("links.txt")) || !Files.exists(dir.resolve("links.txt"))).isTrue();
+    }
+}
