@@ -73,6 +73,8 @@ public final class Fleet implements AutoCloseable {
             } catch (TargetException e) {
                 return new Problem(r.host(), r.target().toString(), e.getMessage().startsWith(r.target().toString() + ": ")
                         ? e.getMessage().substring(r.target().toString().length() + 2) : e.getMessage());
+            } catch (RuntimeException e) {
+                return new Problem(r.host(), r.target().toString(), "cannot run commands there: " + e.getMessage());
             }
         });
         for (Placement.Reached r : reached) {
@@ -85,7 +87,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Which of {@code tools} the host lacks, as one message; and whether it runs us as root. */
-    private static Optional<String> missingTools(Target t, List<String> tools) {
+    static Optional<String> missingTools(Target t, List<String> tools) {
         HostScript script = new HostScript().capture("uid", List.of("id", "-u")).tools(tools);
         HostScript.Result r = script.run(t, CHECK_TIMEOUT);
         List<String> missing = new ArrayList<>();

@@ -190,6 +190,7 @@ public final class FleetApply {
         for (Rollout.Wave w : Rollout.Wave.values()) {
             List<Rollout.Step> steps = plan.waves().get(w);
             if (steps.isEmpty()) continue;
+            TestPause.before(w);
             if (w == Rollout.Wave.MOVE) {
                 Optional<String> notListening = awaitListeners(plan, read, fleet, s.listenWait());
                 if (notListening.isPresent()) {

@@ -12,7 +12,6 @@ import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.Probe;
 import dev.anyloop.net.Ip;
 import dev.anyloop.state.Network;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +68,7 @@ class FleetLabTest {
         Cli r = Cli.run("apply", FILE, "--all", "--lab", LAB);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("applied on ");
+        lab.startServices();
         assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isTrue();
         assertThat(lab.probe("laptop", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isTrue();
         assertThat(lab.probe("cam", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isFalse();
@@ -98,6 +98,5 @@ class FleetLabTest {
         assertThat(t.exit()).isZero();
         Cli reach = Cli.run("trace", "--snapshot", dir.toString(), "--from", "laptop", "--to", "10.10.10.10", "--proto", "tcp", "--port", "80");
         assertThat(reach.out()).as(reach.out() + reach.err()).contains("REACHABLE");
-        assertThat(Files.exists(dir.resolve("links.txt")) || !Files.exists(dir.resolve("links.txt"))).isTrue();
     }
 }
