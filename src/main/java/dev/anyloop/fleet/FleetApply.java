@@ -6,7 +6,6 @@ import dev.anyloop.apply.Engine;
 import dev.anyloop.apply.HostRecord;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.net.Ip;
-import dev.anyloop.sim.Simulator;
 import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Listener;
@@ -67,15 +66,18 @@ public final class FleetApply {
         }
         Network live = read.network.network();
         for (String h : read.network.assumed()) messages.add(h + ": skipped (" + why(fleet, h) + "); simulated as network.yaml plans it");
-        Catalog catalog = Catalog.of(Optional.of(intent), List.of(live, desired));
-        List<Query> queries = catalog.queries(List.of(live, desired));
-        Simulator liveSim = Simulator.of(live);
-        Preview preview = Preview.of(liveSim, Simulator.of(desired), queries, 2);
         Map<String, Rollout.HostInput> inputs = new LinkedHashMap<>();
         for (String h : read.live.keySet()) {
             inputs.put(h, new Rollout.HostInput(read.live.get(h), read.records.get(h).scope().addresses(), desired.host(h).orElseThrow()));
         }
         Rollout.Plan plan = Rollout.plan(inputs);
+        // after the rollout: each changed host as its last step leaves it (its own foreign state kept), the rest as they are
+        Map<String, DeviceState> after = new LinkedHashMap<>();
+        for (Rollout.Step st : plan.steps()) after.put(st.host(), st.simulated());
+        Network predicted = Rollout.with(live, after);
+        Catalog catalog = Catalog.of(Optional.of(intent), List.of(live, desired));
+        List<Query> queries = catalog.queries(List.of(live, predicted));
+        Preview preview = Preview.scoped(live, predicted, queries, 2);
         RolloutProof proof = RolloutProof.check(live, plan, preview.staying());
         Map<String, HostResult> hosts = new LinkedHashMap<>();
         for (String h : read.live.keySet()) hosts.put(h, new HostResult(h, fleet.spec(h).toString(), List.of(), List.of(), Optional.empty(), List.of()));

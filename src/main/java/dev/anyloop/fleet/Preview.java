@@ -3,6 +3,7 @@ package dev.anyloop.fleet;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
 import dev.anyloop.sim.Verdict;
+import dev.anyloop.state.Network;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +19,10 @@ import java.util.concurrent.Future;
  * simulated side by side, every query whose verdict differs ("cam -> 10.10.10.10 tcp/80 (web): reachable ->
  * DROPPED at router: filter FORWARD rule 1: ..."), and the queries reachable in both (the clients of services
  * that stay, which the rollout order must never cut off). A verdict differs when reachability does, or, both
- * unreachable, when what stops the packet (the verdict's kind or host) does.
+ * unreachable, when what stops the packet (the verdict's kind or host) does. {@code simulated} says how many
+ * queries were run: fewer than {@code queries} when {@link ChangeScope} bounds the change.
  */
-public record Preview(List<Change> changes, List<Query> staying, int queries) {
+public record Preview(List<Change> changes, List<Query> staying, int queries, int simulated) {
     /** One query whose verdict changes, with both round trips (traces included). */
     public record Change(Query query, RoundTrip before, RoundTrip after) {
         public String line() { return query + ": " + word(before) + " -> " + word(after); }
@@ -48,6 +50,20 @@ public record Preview(List<Change> changes, List<Query> staying, int queries) {
     /** "reachable", or "DROPPED at router: filter FORWARD rule 2: -A AL-FWD-web -j DROP". */
     static String word(RoundTrip rt) { return rt.reachable() ? "reachable" : rt.verdict().describe(); }
 
+    /**
+     * As {@link #of}, but only the queries the change can touch ({@link ChangeScope}); the others keep their verdict
+     * and are not simulated. {@code desired} should share the DeviceState objects of the hosts that do not change.
+     */
+    public static Preview scoped(Network live, Network desired, List<Query> queries, int threads) {
+        Simulator a = Simulator.of(live);
+        Simulator b = Simulator.of(desired, a);
+        Optional<List<dev.anyloop.net.Prefix>> scope = ChangeScope.of(live, desired);
+        if (scope.isEmpty()) return of(a, b, queries, threads);
+        List<Query> touched = queries.stream().filter(q -> ChangeScope.touches(q, scope.get(), live, desired)).toList();
+        Preview p = of(a, b, touched, threads);
+        return new Preview(p.changes, p.staying, queries.size(), touched.size());
+    }
+
     /** Compares {@code live} and {@code desired} on every query, on {@code threads} threads; the changes in query order. */
     public static Preview of(Simulator live, Simulator desired, List<Query> queries, int threads) {
         int n = Math.max(1, threads);
@@ -72,7 +88,7 @@ public record Preview(List<Change> changes, List<Query> staying, int queries) {
                     else staying.add((Query) o.get());
                 }
             }
-            return new Preview(changes, staying, queries.size());
+            return new Preview(changes, staying, queries.size(), queries.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
