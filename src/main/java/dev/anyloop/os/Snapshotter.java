@@ -1,5 +1,6 @@
 package dev.anyloop.os;
 
+import dev.anyloop.state.SysctlKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,14 +17,10 @@ import java.util.regex.Pattern;
 /**
  * Reads a live host through a {@link Target}: the plain commands of DESIGN.md "Snapshot format", all in one
  * {@code sh} process on the target ({@link HostScript}), their output kept unchanged except for sysctl.txt,
- * which keeps only the keys that change forwarding. A file whose tool is not installed (nft, ipset,
+ * which keeps only the keys the simulator reads ({@link SysctlKey}). A file whose tool is not installed (nft, ipset,
  * ip6tables-save, ...) is left out and the absence recorded, as the format allows; only {@code ip} is required.
  */
 public final class Snapshotter {
-    /** The sysctl keys the simulator reads; per-interface ones for every interface. */
-    static final Pattern SYSCTL_KEYS = Pattern.compile("^(net\\.ipv4\\.ip_forward|net\\.ipv6\\.conf\\.all\\.forwarding"
-            + "|net\\.ipv4\\.conf\\.[^.]+\\.rp_filter|net\\.ipv4\\.icmp_echo_ignore_all"
-            + "|net\\.ipv4\\.conf\\.[^.]+\\.route_localnet)\\s*=.*");
     /** Where the absent tools are recorded in a snapshot folder (the reader ignores files it does not know). */
     public static final String TOOLS = "tools.txt";
     /** {@code nft list table inet anyloop}: not in the snapshot format; apply reads it to see its own table. */
@@ -156,11 +153,12 @@ public final class Snapshotter {
         return new Snapshot(files, missing);
     }
 
-    /** The lines of {@code sysctl -a} output that the simulator reads. */
+    /** The lines of {@code sysctl -a} output that the simulator reads: the keys of {@link SysctlKey}. */
     static String forwardingKeys(String sysctlAll) {
         StringBuilder sb = new StringBuilder();
         for (String line : sysctlAll.split("\n")) {
-            if (SYSCTL_KEYS.matcher(line).matches()) sb.append(line).append('\n');
+            int eq = line.indexOf('=');
+            if (eq > 0 && SysctlKey.kept(line.substring(0, eq).strip())) sb.append(line).append('\n');
         }
         return sb.toString();
     }
