@@ -28,7 +28,7 @@ final class FleetOptions {
     boolean all;
 
     @Option(names = "--inventory", paramLabel = "FILE", description = "how each host is reached: 'hosts: {router: ssh://root@192.168.1.1, ...}' "
-            + "(docs/network-yaml.md, Inventory)")
+            + "(docs/fleet.md)")
     Path inventory;
 
     @Option(names = "--target", paramLabel = "HOST=URI", description = "reach HOST at URI (local, netns:NAME, ssh://user@host[:port]); "
