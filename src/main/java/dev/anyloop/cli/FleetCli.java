@@ -64,7 +64,10 @@ final class FleetCli {
             if (p instanceof Placement.Skipped) out.println("skipped: " + p.host() + " (" + ((Placement.Skipped) p).why() + ")");
         }
         out.flush();
-        return new Start(intent, planned, inv, placements, Fleet.open(placements, ssh, tools));
+        long t0 = System.nanoTime();
+        Fleet fleet = Fleet.open(placements, ssh, tools);
+        if (Boolean.getBoolean("anyloop.fleet.timing")) System.err.printf("fleet: %-22s %.2f s%n", "connect and check tools", (System.nanoTime() - t0) / 1e9);
+        return new Start(intent, planned, inv, placements, fleet);
     }
 
     private static int problems(Fleet fleet, PrintWriter err, String what) {
@@ -77,7 +80,9 @@ final class FleetCli {
     static int snapshot(Path file, FleetOptions f, Path outDir, PrintWriter out, PrintWriter err) {
         Start s = start(file, f, READ_TOOLS, out, err);
         try (Fleet fleet = s.fleet()) {
+            long t0 = System.nanoTime();
             Map<String, FleetSnapshot.Read> reads = FleetSnapshot.read(fleet, List.copyOf(fleet.targets().keySet()));
+            if (Boolean.getBoolean("anyloop.fleet.timing")) System.err.printf("fleet: %-22s %.2f s%n", "read every host", (System.nanoTime() - t0) / 1e9);
             List<String> bad = new ArrayList<>();
             for (Fleet.Problem p : fleet.problems()) bad.add(p.line());
             for (FleetSnapshot.Read r : reads.values()) {

@@ -24,8 +24,11 @@ import java.util.function.Function;
  * task per open host on a thread each. Closing it ends every SSH session.
  */
 public final class Fleet implements AutoCloseable {
-    /** Threads for the hosts: each mostly waits for its host. */
-    public static final int THREADS = 32;
+    /**
+     * Threads for the hosts: each mostly waits for its host. {@code -Danyloop.fleet.threads=1} makes every fleet
+     * command go one host at a time (the benchmark's baseline).
+     */
+    public static final int THREADS = Math.max(1, Integer.getInteger("anyloop.fleet.threads", 32));
     private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     /** A host that could not be used, and why (the message names the host and its target). */

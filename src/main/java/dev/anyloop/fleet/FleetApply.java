@@ -50,7 +50,13 @@ public final class FleetApply {
     private record Read(Map<String, Engine> engines, Map<String, HostRecord> records, Map<String, DeviceState> live, LiveNetwork network,
                         Network desired) { }
 
+    /** With -Danyloop.fleet.timing=true, how long each phase took (for the benchmark). */
+    static void phase(String what, long t0) {
+        if (Boolean.getBoolean("anyloop.fleet.timing")) System.err.printf("fleet: %-22s %.2f s%n", what, (System.nanoTime() - t0) / 1e9);
+    }
+
     public static Result run(Intent intent, Network desired, Fleet fleet, Settings s, PrintWriter progress) {
+        long t0 = System.nanoTime();
         List<String> messages = new ArrayList<>();
         if (!fleet.problems().isEmpty()) {
             for (Fleet.Problem p : fleet.problems()) messages.add(p.line());
@@ -64,6 +70,7 @@ public final class FleetApply {
             messages.addAll(r.lines);
             return refused(2, messages, "nothing was changed anywhere");
         }
+        phase("read every host", t0);
         Network live = read.network.network();
         for (String h : read.network.assumed()) messages.add(h + ": skipped (" + why(fleet, h) + "); simulated as network.yaml plans it");
         Map<String, Rollout.HostInput> inputs = new LinkedHashMap<>();
@@ -79,6 +86,7 @@ public final class FleetApply {
         List<Query> queries = catalog.queries(List.of(live, predicted));
         Preview preview = Preview.scoped(live, predicted, queries, 2);
         RolloutProof proof = RolloutProof.check(live, plan, preview.staying());
+        phase("preview, plan and proof", t0);
         Map<String, HostResult> hosts = new LinkedHashMap<>();
         for (String h : read.live.keySet()) hosts.put(h, new HostResult(h, fleet.spec(h).toString(), List.of(), List.of(), Optional.empty(), List.of()));
         if (!proof.safe() && !s.force()) {
@@ -91,8 +99,10 @@ public final class FleetApply {
             return new Result(s.dryRun() && !plan.isEmpty() ? 1 : 0, false, Optional.of(preview), Optional.of(plan), Optional.of(proof), hosts, messages,
                     Optional.empty(), Optional.of(read.network));
         }
-        return execute(plan, read, fleet, s, progress, new Result(0, false, Optional.of(preview), Optional.of(plan), Optional.of(proof), hosts, messages,
+        Result done = execute(plan, read, fleet, s, progress, new Result(0, false, Optional.of(preview), Optional.of(plan), Optional.of(proof), hosts, messages,
                 Optional.empty(), Optional.of(read.network)));
+        phase("waves", t0);
+        return done;
     }
 
     private static String skippedLine(Fleet f) {

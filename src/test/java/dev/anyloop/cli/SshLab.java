@@ -23,7 +23,7 @@ import java.util.Optional;
  * simulator models it as the segment it is (its prefix reaches nothing of network.yaml). Keys, host keys,
  * known_hosts and the inventory are made here; everything goes with the lab's namespaces ({@code al-LAB-*}).
  */
-final class SshLab implements AutoCloseable {
+public final class SshLab implements AutoCloseable {
     static final String PREFIX = "172.31.255.";
     private static final Netns OS = new Netns(new CommandRunner(Duration.ofSeconds(60)));
 
@@ -38,12 +38,12 @@ final class SshLab implements AutoCloseable {
         this.dir = dir;
     }
 
-    String op() { return LabPlan.prefix(lab.plan().lab()) + "op"; }
+    public String op() { return LabPlan.prefix(lab.plan().lab()) + "op"; }
 
     private String mgmt() { return LabPlan.prefix(lab.plan().lab()) + "mgmt"; }
 
     /** Adds the management network and an sshd on every host of {@code hosts} (in order: 172.31.255.10, .11, ...). */
-    static SshLab up(Lab lab, List<String> hosts, Path dir) throws IOException {
+    public static SshLab up(Lab lab, List<String> hosts, Path dir) throws IOException {
         SshLab s = new SshLab(lab, dir);
         try {
             s.build(hosts);
@@ -85,7 +85,7 @@ final class SshLab implements AutoCloseable {
 
     Path knownHosts() { return dir.resolve("known_hosts"); }
 
-    Path inventory() { return dir.resolve("inventory.yaml"); }
+    public Path inventory() { return dir.resolve("inventory.yaml"); }
 
     Path key() { return key; }
 
@@ -106,7 +106,7 @@ final class SshLab implements AutoCloseable {
     Cli run(String... args) { return run(Map.of(), Duration.ofSeconds(120), args); }
 
     /** The command that starts anyloop's Main with this test's classes (a background process for the crash tests). */
-    List<String> java() {
+    public List<String> java() {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         return List.of(java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-cp", cp, "dev.anyloop.cli.Main");
