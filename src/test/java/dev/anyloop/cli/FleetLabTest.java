@@ -12,6 +12,7 @@ import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.Probe;
 import dev.anyloop.net.Ip;
 import dev.anyloop.state.Network;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,6 +80,38 @@ class FleetLabTest {
         assertThat(j.get("changed").asBoolean()).isFalse();
         assertThat(j.get("preview")).isEmpty();
         for (JsonNode h : j.get("hosts")) assertThat(h.get("waves")).as(h.toString()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void aConfirmedRolloutStaysAnUnconfirmedOneRollsBackByItself() throws Exception {
+        Path moved = tmp.resolve("web-on-pi2.yaml");
+        Files.writeString(moved, Files.readString(Path.of(FILE)).replaceFirst("    ping: true\n    hosts: \\[desktop\\]", "    ping: true\n    hosts: [pi2]"));
+        Path wider = tmp.resolve("dns-from-iot.yaml");
+        Files.writeString(wider, Files.readString(Path.of(FILE)).replaceFirst("    hosts: \\[pi1, pi2\\]\n    allow:\n      segments: \\[lan\\]",
+                "    hosts: [pi1, pi2]\n    allow:\n      segments: [lan, iot]"));
+        assertThat(Files.readString(wider)).contains("segments: [lan, iot]");
+        // kept: apply with a timer, then confirm --all
+        Cli r = Cli.run("apply", wider.toString(), "--all", "--lab", LAB, "--confirm", "60");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("armed the rollback timer on", "cam -> 10.53.0.53 udp/53 (dns): ", "-> reachable",
+                "every host rolls back by itself in 60 s unless");
+        Cli c = Cli.run("confirm", wider.toString(), "--all", "--lab", LAB);
+        assertThat(c.exit()).as(c.out() + c.err()).isZero();
+        assertThat(c.out()).contains("router: confirmed: the change ");
+        assertThat(lab.probe("cam", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isTrue();
+        // not confirmed: every changed host takes it back by itself (the timer runs on the host, anyloop is gone)
+        Cli back = Cli.run("apply", FILE, "--all", "--lab", LAB, "--confirm", "3");
+        assertThat(back.exit()).as(back.out() + back.err()).isZero();
+        assertThat(lab.probe("cam", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isFalse();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!lab.probe("cam", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable() && System.nanoTime() < deadline) Thread.sleep(500);
+        assertThat(lab.probe("cam", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).as("rolled back to dns-from-iot").isTrue();
+        // the next run finds the rolled-back change, says so, and applies again
+        Cli again = Cli.run("apply", FILE, "--all", "--lab", LAB);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(lab.probe("cam", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isFalse();
+        assertThat(moved).exists();
     }
 
     @Test
