@@ -115,6 +115,7 @@ final class ApplyCommand implements Callable<Integer> {
         Engine.Options o = Engine.Options.lastBackend().backend(Optional.ofNullable(chosen)).dryRun(dryRun)
                 .confirm(confirm == null ? OptionalInt.empty() : OptionalInt.of(confirm));
         Engine.Outcome r = Outcomes.run(() -> engine.apply(d, o), json, out, err);
+        if (report != null) FleetCli.hostReport(spec, file, intent, n, host, engine.target(), report);
         if (json) Outcomes.json(r, out);
         else {
             Outcomes.text(r, out);

@@ -218,6 +218,23 @@ final class FleetCli {
         return r.exit();
     }
 
+    /**
+     * {@code apply FILE --host H --dry-run --report FILE}: the page of the network with H as it is live (read from
+     * its target) and every other host as planned, checked, against the plan.
+     */
+    static void hostReport(CommandSpec spec, Path file, Intent intent, Network planned, String host, dev.anyloop.os.Target target, Path report) {
+        FleetSnapshot.Read r = FleetSnapshot.readOne(host, target);
+        if (!(r instanceof FleetSnapshot.Good)) {
+            spec.commandLine().getErr().println("anyloop: --report: " + ((FleetSnapshot.Bad) r).why());
+            throw new Inputs.Exit(Main.CONFIG_ERROR);
+        }
+        LiveNetwork ln = LiveNetwork.of(Map.of(host, ((FleetSnapshot.Good) r).state()), planned);
+        Reports.write(spec, report, new ReportInput("apply --dry-run: " + host + " live against " + file,
+                Reports.command(spec, file.toString(), "--host", host, "--dry-run", "--report", report.toString()), ln.network(), Optional.of(intent),
+                Optional.of(planned), Optional.of(Checker.run(intent, ln.network())), List.of(), Reports.why(intent, planned),
+                List.of(host + " is as read from " + target.describe() + "; every other host as network.yaml plans it.")));
+    }
+
     private static int finish(boolean json, PrintWriter out, PrintWriter err, Map<String, Object> m, int exit) {
         if (json) Outcomes.print(out, m);
         else err.println("anyloop: " + m.get("error"));

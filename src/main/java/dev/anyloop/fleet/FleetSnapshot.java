@@ -40,7 +40,8 @@ public final class FleetSnapshot {
         return out;
     }
 
-    static Read readOne(String host, Target t) {
+    /** One host, read through {@code t} and checked to parse. */
+    public static Read readOne(String host, Target t) {
         Snapshotter.Snapshot s;
         try {
             s = new Snapshotter(t).read(Snapshotter.FULL, List.of());

@@ -61,6 +61,17 @@ class FleetLabTest {
         assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isFalse();
         Cli live = Cli.run("check", FILE, "--live", "--lab", LAB);
         assertThat(live.out()).contains("drift: router", "missing: address 10.53.0.1/32 dev lo");
+        // --report with the dry run: the live network against the plan, for --all and for one host
+        Path all = tmp.resolve("all.html");
+        Cli ra = Cli.run("apply", FILE, "--all", "--lab", LAB, "--dry-run", "--report", all.toString());
+        assertThat(ra.exit()).as(ra.out() + ra.err()).isEqualTo(1);
+        assertThat(java.nio.file.Files.readString(all)).contains("<html", "router", "10.53.0.1");
+        Path one = tmp.resolve("pi1.html");
+        Cli ro = Cli.run("apply", FILE, "--host", "pi1", "--netns", lab.plan().namespaceOf("pi1"), "--state-dir", Lab.stateDir(LAB).toString(),
+                "--dry-run", "--report", one.toString());
+        assertThat(ro.exit()).as(ro.out() + ro.err()).isZero();
+        assertThat(java.nio.file.Files.readString(one)).contains("<html", "pi1", "pi1 is as read from network namespace " + lab.plan().namespaceOf("pi1"));
+        assertThat(Cli.run("apply", FILE, "--all", "--lab", LAB, "--report", all.toString()).exit()).isEqualTo(2);
     }
 
     @Test
