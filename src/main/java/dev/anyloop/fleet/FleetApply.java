@@ -207,9 +207,9 @@ public final class FleetApply {
                 Optional<String> notListening = awaitListeners(plan, read, fleet, s.listenWait());
                 if (notListening.isPresent()) {
                     String why = notListening.get();
-                    rollBack(p, read, fleet, s, base, progress);
+                    String back = rollBack(p, read, fleet, s, base, progress);
                     messages.add(why);
-                    return finish(planned, p, messages, 1, Optional.of(why + "; every host changed was put back"));
+                    return finish(planned, p, messages, 1, Optional.of(why + "; " + back));
                 }
             }
             progress.printf("wave %s: %s%n", w.what(), String.join(", ", steps.stream().map(Rollout.Step::host).toList()));
@@ -242,24 +242,31 @@ public final class FleetApply {
             }
             if (!failed.isEmpty()) {
                 messages.addAll(failed);
-                rollBack(p, read, fleet, s, base, progress);
+                String back = rollBack(p, read, fleet, s, base, progress);
                 return finish(planned, p, messages, 1, Optional.of("wave " + w.word() + " failed on " + String.join(", ", p.errors.keySet())
-                        + ": the rollout stopped and every host changed so far was put back"));
+                        + ": the rollout stopped and " + back));
             }
+            // the dead man's switch: every timer gets the full time again after each wave, so each one fires SECONDS
+            // after the rollout's last sign of life, and a wave never starts on a timer about to fire
+            if (s.confirm().isPresent()) extendAll(p, read, fleet, s.confirm().getAsInt());
         }
         if (s.confirm().isPresent()) {
-            int seconds = s.confirm().getAsInt();
-            fleet.each(List.copyOf(p.armed.keySet()), (h, t) -> {
-                try {
-                    read.engines.get(h).extend(p.armed.get(h), seconds);
-                    return h;
-                } catch (ApplyException e) {
-                    return new IllegalStateException(e.getMessage());
-                }
-            });
-            messages.add("every host rolls back by itself in " + seconds + " s unless 'anyloop confirm FILE --all' (with the same targets) keeps the change");
+            messages.add("every host rolls back by itself in " + s.confirm().getAsInt() + " s unless 'anyloop confirm FILE --all' (with the same targets) "
+                    + "keeps the change");
         }
         return finish(planned, p, messages, 0, Optional.empty());
+    }
+
+    /** Gives every armed timer {@code seconds} again from now; a host that cannot be reached keeps its old deadline (and fires first). */
+    private static void extendAll(Progress p, Read read, Fleet fleet, int seconds) {
+        fleet.each(List.copyOf(p.armed.keySet()), (h, t) -> {
+            try {
+                read.engines.get(h).extend(p.armed.get(h), seconds);
+                return h;
+            } catch (ApplyException e) {
+                return new IllegalStateException(e.getMessage());
+            }
+        });
     }
 
     /** Before routes move: every service the plan moves traffic to must listen on its new host (anyloop does not start services). */
@@ -279,10 +286,11 @@ public final class FleetApply {
         while (true) {
             Map<String, FleetSnapshot.Read> now = FleetSnapshot.read(fleet, List.copyOf(wanted.keySet()));
             List<String> missing = new ArrayList<>();
+            List<String> unread = new ArrayList<>();
             for (Map.Entry<String, Set<Listener>> e : wanted.entrySet()) {
                 FleetSnapshot.Read r = now.get(e.getKey());
                 if (!(r instanceof FleetSnapshot.Good)) {
-                    missing.add(e.getKey() + ": " + (r == null ? "not read" : ((FleetSnapshot.Bad) r).why()));
+                    unread.add(e.getKey() + " (" + fleet.spec(e.getKey()) + "): " + (r == null ? "not read" : ((FleetSnapshot.Bad) r).why()));
                     continue;
                 }
                 List<Listener> have = ((FleetSnapshot.Good) r).state().listeners();
@@ -290,6 +298,8 @@ public final class FleetApply {
                     if (have.stream().noneMatch(x -> serves(x, l))) missing.add(e.getKey() + " does not listen on " + l.proto().word() + " " + l.address() + ":" + l.port());
                 }
             }
+            // a host that cannot be read again after its change: no waiting makes its services reachable
+            if (!unread.isEmpty()) return Optional.of("cannot be read again after the make wave: " + String.join("; ", unread));
             if (missing.isEmpty()) return Optional.empty();
             if (System.nanoTime() > deadline) {
                 return Optional.of(String.join("; ", missing) + " within " + wait.toSeconds() + " s of getting the address: start the service there "
@@ -330,10 +340,12 @@ public final class FleetApply {
      * before its first step); without --confirm each host converges to its owned part as read before the rollout.
      * Armed hosts that never changed are disarmed.
      */
-    private static void rollBack(Progress p, Read read, Fleet fleet, Settings s, Engine.Options base, PrintWriter progress) {
+    private static String rollBack(Progress p, Read read, Fleet fleet, Settings s, Engine.Options base, PrintWriter progress) {
         List<Rollout.Wave> reverse = new ArrayList<>(List.of(Rollout.Wave.values()));
         java.util.Collections.reverse(reverse);
         Set<String> done = new LinkedHashSet<>();
+        List<String> byTimer = new ArrayList<>();
+        List<String> byHand = new ArrayList<>();
         for (Rollout.Wave w : reverse) {
             List<String> group = new ArrayList<>();
             for (Map.Entry<String, List<String>> e : p.waves.entrySet()) {
@@ -357,6 +369,7 @@ public final class FleetApply {
                 if (o instanceof Throwable) {
                     notes.add("rolling back failed: " + ((Throwable) o).getMessage()
                             + (p.armed.containsKey(h) ? "; its rollback timer undoes the change by itself" : "; run 'anyloop rollback' on it"));
+                    (p.armed.containsKey(h) ? byTimer : byHand).add(h);
                 } else {
                     notes.add("rolled back");
                 }
@@ -372,6 +385,19 @@ public final class FleetApply {
                 }
             });
         }
+        if (done.isEmpty()) return "no host had been changed";
+        if (byTimer.isEmpty() && byHand.isEmpty()) return "every host changed so far was put back";
+        List<String> how = new ArrayList<>();
+        if (!byTimer.isEmpty()) how.add(String.join(", ", byTimer) + " rolls back by its own timer");
+        if (!byHand.isEmpty()) how.add("run 'anyloop rollback' on " + String.join(", ", byHand));
+        return "every host changed so far was put back except " + String.join(", ", concat(byTimer, byHand)) + ", whose rollback failed (see its notes): "
+                + String.join("; ", how);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /**

@@ -26,6 +26,7 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Opens SSH targets through Apache MINA SSHD's client: public-key authentication only (the agent, then the
@@ -35,6 +36,8 @@ import org.apache.sshd.common.util.security.SecurityUtils;
  * every target; {@link #close} stops it and every session it opened.
  */
 public final class SshConnector implements AutoCloseable {
+    /** Unanswered keepalives after which a session counts as lost. */
+    static final int ALIVE_COUNT_MAX = 3;
     private final SshOptions options;
     private final SshClient client;
     /** Why a session's host key was refused, by session, for the message (the verifier only says no). */
@@ -52,6 +55,11 @@ public final class SshConnector implements AutoCloseable {
         client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         client.setAgentFactory(options.agent().map(UnixAgent::factory).orElse(null));
         client.setServerKeyVerifier(verifier());
+        // a host that stops answering mid-run (cut off, powered down) must not hold every later command for its whole
+        // timeout: a keepalive request with want-reply every connect-timeout, the session closed after 3 unanswered
+        // (OpenSSH's ServerAliveInterval and ServerAliveCountMax), which ends every channel waiting on it
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, options.connectTimeout());
+        CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, ALIVE_COUNT_MAX);
         client.start();
     }
 

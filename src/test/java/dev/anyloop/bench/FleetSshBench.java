@@ -5,8 +5,10 @@ import dev.anyloop.cli.SshLab;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabGuard;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
+import dev.anyloop.os.RunDirs;
 import dev.anyloop.report.ScaleIntent;
 import dev.anyloop.state.Network;
 import java.nio.file.Files;
@@ -38,9 +40,9 @@ public final class FleetSshBench {
         Files.writeString(empty, yaml.substring(0, yaml.indexOf("services:\n")));
         Network n = Compiler.compile(IntentLoader.load(full));
         List<String> hosts = List.copyOf(IntentLoader.load(full).hosts().keySet());
-        Lab.down("flbench");
-        Lab lab = Lab.prepare(LabPlan.of("flbench", n), n, Backend.IPTABLES);
-        try (SshLab ssh = SshLab.up(lab, hosts, dir.resolve("ssh"))) {
+        // the lab goes when the bench ends, fails or is stopped (Ctrl-C, SIGTERM): a shutdown hook takes it down
+        try (LabGuard guard = LabGuard.of("flbench"); SshLab ssh = SshLab.up(Lab.prepare(LabPlan.of("flbench", n), n, Backend.IPTABLES), hosts,
+                dir.resolve("ssh"))) {
             System.out.printf("lab: %d hosts reached over SSH from the operator namespace%n", hosts.size());
             for (int i = 0; i < rounds; i++) {
                 for (boolean sequential : new boolean[] {false, true}) {
@@ -54,8 +56,7 @@ public final class FleetSshBench {
                 }
             }
         } finally {
-            lab.close();
-            Lab.down("flbench");
+            RunDirs.deleteTree(dir);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.anyloop.apply.Backend;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabGuard;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
@@ -34,13 +35,14 @@ class FleetCheckLiveTest {
     private static final String LAB = "flhand";
     private static final Netns OS = new Netns(new CommandRunner(Duration.ofSeconds(30)));
     private static Lab lab;
+    private static LabGuard guard;
 
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void byHand() throws Exception {
-        Lab.down(LAB);
+        guard = LabGuard.of(LAB);
         Network n = Compiler.compile(IntentLoader.load(Path.of(FILE)));
         lab = Lab.prepare(LabPlan.of(LAB, n), n, Backend.IPTABLES);
         for (String h : IntentLoader.load(Path.of(FILE)).hosts().keySet()) {
@@ -64,8 +66,7 @@ class FleetCheckLiveTest {
 
     @AfterAll
     static void down() {
-        if (lab != null) lab.close();
-        Lab.down(LAB);
+        if (guard != null) guard.close();
     }
 
     @Test

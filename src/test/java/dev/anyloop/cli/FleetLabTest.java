@@ -8,6 +8,7 @@ import dev.anyloop.apply.Backend;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabGuard;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.Probe;
 import dev.anyloop.net.Ip;
@@ -35,21 +36,21 @@ class FleetLabTest {
     private static final String LAB = "fllab";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Lab lab;
+    private static LabGuard guard;
 
     @TempDir
     static Path tmp;
 
     @BeforeAll
     static void prepare() throws Exception {
-        Lab.down(LAB);
+        guard = LabGuard.of(LAB);
         Network n = Compiler.compile(IntentLoader.load(Path.of(FILE)));
         lab = Lab.prepare(LabPlan.of(LAB, n), n, Backend.IPTABLES);
     }
 
     @AfterAll
     static void down() {
-        if (lab != null) lab.close();
-        Lab.down(LAB);
+        if (guard != null) guard.close();
     }
 
     @Test
@@ -77,10 +78,12 @@ class FleetLabTest {
     @Test
     @Order(2)
     void applyAllFromEmptyThenASecondRunChangesNothing() throws Exception {
+        // the services start once their addresses are up (the make wave); the move wave waits for them to listen
+        Thread services = LabServices.onceAddressed(lab, java.time.Duration.ofSeconds(90));
         Cli r = Cli.run("apply", FILE, "--all", "--lab", LAB);
+        services.join(10_000);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("applied on ");
-        lab.startServices();
         assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isTrue();
         assertThat(lab.probe("laptop", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isTrue();
         assertThat(lab.probe("cam", new Probe.Tcp(Ip.parse("10.10.10.10"), 80)).reachable()).isFalse();

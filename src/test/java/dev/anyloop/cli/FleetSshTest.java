@@ -8,6 +8,7 @@ import dev.anyloop.apply.Backend;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.lab.Lab;
+import dev.anyloop.lab.LabGuard;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.Probe;
 import dev.anyloop.net.Ip;
@@ -38,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * anyloop in an operator namespace (its own JVM there), reaching them over the lab's management network with keys
  * made here. From empty; again (nothing changes, through ssh-agent this time); a changed host key refused with
  * nothing changed; web moved from desktop to pi2 while laptop asks for it every 50 ms, losing no request; a host
- * killed in the middle: everything rolls back, the killed host by its own timer.
+ * killed in the middle: everything rolls back, the killed host by its own timer; a command failing on the router in
+ * the middle: the rollout stops and the host already changed is put back; bad targets refused.
  */
 @Tag("root")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,6 +52,7 @@ class FleetSshTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Netns OS = new Netns(new CommandRunner(Duration.ofSeconds(30)));
     private static Lab lab;
+    private static LabGuard guard;
     private static SshLab ssh;
     private static Path moved;
 
@@ -58,7 +61,7 @@ class FleetSshTest {
 
     @BeforeAll
     static void up() throws Exception {
-        Lab.down(LAB);
+        guard = LabGuard.of(LAB);
         Network n = Compiler.compile(IntentLoader.load(Path.of(FILE)));
         lab = Lab.prepare(LabPlan.of(LAB, n), n, Backend.IPTABLES);
         ssh = SshLab.up(lab, HOSTS, tmp.resolve("ssh"));
@@ -71,8 +74,7 @@ class FleetSshTest {
     @AfterAll
     static void down() {
         if (ssh != null) ssh.close();
-        if (lab != null) lab.close();
-        Lab.down(LAB);
+        if (guard != null) guard.close();
     }
 
     private static Cli apply(String file, String... more) {
@@ -89,11 +91,12 @@ class FleetSshTest {
     @Test
     @Order(1)
     void applyAllOfHomeFromEmptyOverSshThenASecondRunThroughTheAgentChangesNothing() throws Exception {
+        // the services start once their addresses are up (the make wave); the move wave waits for them to listen
+        Thread services = LabServices.onceAddressed(lab, Duration.ofSeconds(90));
         Cli r = apply(FILE);
+        services.join(10_000);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("preview: ", "proved: ", "wave make", "applied on ");
-        // the services bind their addresses, which are there now (as a host's own units would start after the network)
-        lab.startServices();
         assertThat(lab.probe("laptop", new Probe.Dns(Ip.parse("10.53.0.53"), 53)).reachable()).isTrue();
         assertThat(lab.probe("laptop", new Probe.Tcp(WEB, 80)).reachable()).isTrue();
         assertThat(lab.probe("cam", new Probe.Tcp(WEB, 80)).reachable()).isFalse();
@@ -128,15 +131,18 @@ class FleetSshTest {
         pi1.close();
         pi1.newHostKey();
         pi1.start();
-        Cli r = apply(moved.toString());
-        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
-        assertThat(r.out() + r.err()).contains("pi1 (ssh://root@" + ssh.address("pi1") + "): its host key CHANGED", "nothing was changed anywhere");
-        assertThat(onLo("desktop", WEB)).isTrue();
-        assertThat(onLo("pi2", WEB)).isFalse();
-        // the operator checks the new key and records it, as with ssh-keygen -R and ssh-keyscan
-        List<String> lines = new ArrayList<>(Files.readAllLines(ssh.knownHosts()));
-        lines.removeIf(l -> l.startsWith(ssh.address("pi1") + " "));
-        Files.writeString(ssh.knownHosts(), String.join("\n", lines) + "\n" + pi1.knownHostsLine());
+        try {
+            Cli r = apply(moved.toString());
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.out() + r.err()).contains("pi1 (ssh://root@" + ssh.address("pi1") + "): its host key CHANGED", "nothing was changed anywhere");
+            assertThat(onLo("desktop", WEB)).isTrue();
+            assertThat(onLo("pi2", WEB)).isFalse();
+        } finally {
+            // the operator checks the new key and records it, as with ssh-keygen -R and ssh-keyscan (the later tests need it)
+            List<String> lines = new ArrayList<>(Files.readAllLines(ssh.knownHosts()));
+            lines.removeIf(l -> l.startsWith(ssh.address("pi1") + " "));
+            Files.writeString(ssh.knownHosts(), String.join("\n", lines) + "\n" + pi1.knownHostsLine());
+        }
     }
 
     @Test
@@ -192,7 +198,8 @@ class FleetSshTest {
         Path marker = tmp.resolve("pause-marker");
         List<String> argv = new ArrayList<>(ssh.java());
         argv.addAll(2, List.of("-Danyloop.test.fleet.pause=move", "-Danyloop.test.fleet.marker=" + marker));
-        argv.addAll(List.of("apply", FILE, "--all", "--inventory", ssh.inventory().toString(), "--confirm", "8"));
+        // the timers must outlast arming and the make wave on a loaded machine: 20 s (each wave gives them the full time again)
+        argv.addAll(List.of("apply", FILE, "--all", "--inventory", ssh.inventory().toString(), "--confirm", "20"));
         Path out = tmp.resolve("killed.out");
         Process apply = new ProcessBuilder(concat(List.of("ip", "netns", "exec", ssh.op(), "sh", "-c", "exec \"$@\" > \"$0\" 2>&1", out.toString()),
                 argv)).start();
@@ -208,19 +215,35 @@ class FleetSshTest {
             assertThat(apply.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             String text = Files.readString(out);
             assertThat(apply.exitValue()).as(text).isEqualTo(1);
-            assertThat(text).contains("desktop (ssh://root@" + ssh.address("desktop") + ")", "put back");
+            assertThat(text).contains("desktop (ssh://root@" + ssh.address("desktop") + "): ", "cannot be read again after the make wave",
+                    "except desktop, whose rollback failed", "desktop rolls back by its own timer");
             // nobody routes to desktop: pi2 still serves web, the router was never changed
             assertThat(lab.probe("laptop", new Probe.Tcp(WEB, 80)).reachable()).isTrue();
             // desktop, cut off from anyloop, takes its change back by itself when its timer fires
-            long back = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long back = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (onLo("desktop", WEB) && System.nanoTime() < back) Thread.sleep(200);
-            assertThat(onLo("desktop", WEB)).as("desktop rolled back by its own timer").isFalse();
+            assertThat(onLo("desktop", WEB)).as("desktop rolled back by its own timer; its state folder:\n" + stateOf("desktop") + "\napply said:\n" + text)
+                    .isFalse();
             assertThat(onLo("pi2", WEB)).isTrue();
         } finally {
             apply.destroyForcibly();
             OS.batch(lab.plan().namespaceOf("desktop"), "link set mg0 up\n", false);
             ssh.sshd("desktop").start();
         }
+    }
+
+    /** The files of a host's state folder with their text (what its timer saw), for a failure message. */
+    private static String stateOf(String host) throws java.io.IOException {
+        Path dir = dev.anyloop.apply.Engine.defaultStateDir().resolve("netns-" + lab.plan().namespaceOf(host));
+        StringBuilder sb = new StringBuilder();
+        if (!Files.exists(dir)) return dir + " does not exist";
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String t = Files.readString(f);
+                sb.append(dir.relativize(f)).append(": ").append(t.length() > 300 ? t.substring(0, 300) + "..." : t).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -231,6 +254,52 @@ class FleetSshTest {
 
     @Test
     @Order(5)
+    void aCommandFailingOnTheRouterMidRolloutStopsItAndPutsBackTheHostsAlreadyChanged() throws Exception {
+        // the router's kernel refuses its route change once: a second sshd there whose sessions find a stand-in ip first
+        // on the PATH, which fails the first ip -batch that replaces a route and runs the real ip for everything else
+        Path bin = tmp.resolve("router-bin");
+        Path mark = tmp.resolve("router-fails-once");
+        Files.createDirectories(bin);
+        Files.writeString(bin.resolve("ip"), "#!/bin/sh\n"
+                + "if [ \"$1\" = -batch ] && [ -e '" + mark + "' ] && grep -q '^route replace' \"$2\"; then\n"
+                + "  rm -f '" + mark + "'; echo 'Error: Nexthop has invalid gateway.' >&2; echo \"Command failed $2:1\" >&2; exit 2\n"
+                + "fi\nexec /usr/sbin/ip \"$@\"\n");
+        Files.setPosixFilePermissions(bin.resolve("ip"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(mark, "");
+        Sshd faulty = Sshd.prepare(tmp.resolve("sshd-router-faulty"), Optional.of(lab.plan().namespaceOf("router")), ssh.address("router"), 2223, ssh.key());
+        Path conf = tmp.resolve("sshd-router-faulty").resolve("sshd_config");
+        Files.writeString(conf, Files.readString(conf) + "SetEnv PATH=" + bin + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n");
+        faulty.start();
+        try {
+            Path kh = tmp.resolve("kh-router-faulty");
+            Files.writeString(kh, Files.readString(ssh.knownHosts()) + faulty.knownHostsLine());
+            String router = "router (ssh://root@" + ssh.address("router") + ":2223)";
+            // web back to desktop: desktop gets the address (make), then the router's routes fail (move)
+            Cli r = apply(FILE, "--target", "router=ssh://root@" + ssh.address("router") + ":2223", "--known-hosts", kh.toString(), "--json");
+            assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(Files.exists(mark)).as("the router's ip failed once").isFalse();
+            JsonNode j = JSON.readTree(r.out());
+            assertThat(j.get("changed").asBoolean()).isFalse();
+            assertThat(j.toString()).contains("wave move failed on router", "Nexthop has invalid gateway", router);
+            JsonNode hosts = j.get("hosts");
+            JsonNode desktop = null;
+            for (JsonNode h : hosts) if (h.get("host").asText().equals("desktop")) desktop = h;
+            assertThat(desktop).as(j.toString()).isNotNull();
+            assertThat(desktop.toString()).as("desktop was changed, then put back").contains("make", "rolled back");
+            // as before the run: web on pi2 only, the router routing it there, laptop served
+            assertThat(onLo("desktop", WEB)).isFalse();
+            assertThat(onLo("pi2", WEB)).isTrue();
+            assertThat(lab.probe("laptop", new Probe.Tcp(WEB, 80)).reachable()).isTrue();
+            Cli check = ssh.run("check", moved.toString(), "--live", "--inventory", ssh.inventory().toString());
+            assertThat(check.exit()).as(check.out() + check.err()).isZero();
+            assertThat(check.out()).doesNotContain("drift:");
+        } finally {
+            faulty.close();
+        }
+    }
+
+    @Test
+    @Order(6)
     void badTargetsAreRefusedNamingTheHostAndNothingChanges() throws Exception {
         // an unknown host key: pi2's line is missing from known_hosts
         Path partial = tmp.resolve("known_hosts_partial");
@@ -252,11 +321,15 @@ class FleetSshTest {
         Cli scheme = apply(FILE, "--target", "cam=telnet://" + ssh.address("cam"));
         assertThat(scheme.exit()).isEqualTo(2);
         assertThat(scheme.err()).contains("Invalid target 'telnet://" + ssh.address("cam") + "': unknown scheme 'telnet'");
-        // a host without ip and iptables: its sshd gives sessions a PATH without /usr/sbin
+        // a host without ip and iptables: its sshd gives sessions a PATH of a shell and a few utilities only
         Path conf = tmp.resolve("ssh").resolve("sshd-isp").resolve("sshd_config");
+        Path bareBin = Files.createDirectories(tmp.resolve("bare-bin"));
+        for (String tool : List.of("sh", "id", "cat", "mkdir", "mv", "rm", "ls", "dirname")) {
+            Files.createSymbolicLink(bareBin.resolve(tool), Path.of("/bin", tool).toRealPath());
+        }
         Sshd bare = Sshd.prepare(tmp.resolve("sshd-bare"), Optional.of(lab.plan().namespaceOf("isp")), ssh.address("isp"), 2222, ssh.key());
         Files.writeString(tmp.resolve("sshd-bare").resolve("sshd_config"), Files.readString(tmp.resolve("sshd-bare").resolve("sshd_config"))
-                + "SetEnv PATH=/usr/bin:/bin\n");
+                + "SetEnv PATH=" + bareBin + "\n");
         bare.start();
         try {
             Path kh = tmp.resolve("kh-bare");

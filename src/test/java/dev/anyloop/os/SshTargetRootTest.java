@@ -155,6 +155,40 @@ class SshTargetRootTest {
     }
 
     @Test
+    void aHostThatStopsAnsweringMidSessionIsLostAfterThreeUnansweredKeepalivesNotAfterTheCommandTimeout() throws Exception {
+        Path kh = tmp.resolve("kh-frozen");
+        Sshd frozen = Sshd.prepare(tmp.resolve("sshd-frozen"), Optional.empty(), "127.0.0.1", freePort(), key);
+        Files.writeString(kh, frozen.knownHostsLine());
+        frozen.start();
+        List<String> pids = new ArrayList<>();
+        try (SshConnector c = new SshConnector(options().withKnownHosts(kh).withConnectTimeout(Duration.ofSeconds(1)));
+             SshTarget t = c.open(frozen.spec())) {
+            assertThat(t.run(List.of("true"), Optional.empty(), Duration.ofSeconds(10)).ok()).isTrue();
+            // the host freezes (as when it is cut off: its TCP stays open, nothing answers), in the middle of a command
+            for (Long pid : frozen.sessionPids()) pids.add(Long.toString(pid));
+            assertThat(pids).as("sshd's session processes").isNotEmpty();
+            List<String> stop = new ArrayList<>(List.of("kill", "-STOP"));
+            stop.addAll(pids);
+            new CommandRunner(Duration.ofSeconds(10)).run(stop.toArray(String[]::new)).orThrow();
+            // the command's own timeout is a minute; the keepalives (every 1 s, 3 unanswered) end the session first
+            assertThatThrownBy(() -> t.run(List.of("sleep", "1"), Optional.empty(), Duration.ofSeconds(60)))
+                    .isInstanceOfSatisfying(TargetException.class, e -> assertThat(e.reason()).isEqualTo(TargetException.Reason.LOST))
+                    .hasMessageContaining("the SSH connection was lost");
+            assertThat(t.isOpen()).isFalse();
+            // every later operation on it fails at once, the same way
+            assertThatThrownBy(() -> t.read(tmp.resolve("none"))).isInstanceOfSatisfying(TargetException.class,
+                    e -> assertThat(e.reason()).isEqualTo(TargetException.Reason.LOST));
+        } finally {
+            if (!pids.isEmpty()) {
+                List<String> cont = new ArrayList<>(List.of("kill", "-CONT"));
+                cont.addAll(pids);
+                new CommandRunner(Duration.ofSeconds(10)).run(cont.toArray(String[]::new));
+            }
+            frozen.close();
+        }
+    }
+
+    @Test
     void aClosedPortAndASilentOneAreUnreachable() throws Exception {
         int closed = freePort();
         try (SshConnector c = new SshConnector(options().withConnectTimeout(Duration.ofSeconds(1)))) {

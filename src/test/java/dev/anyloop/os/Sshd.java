@@ -21,6 +21,8 @@ public final class Sshd implements AutoCloseable {
     private final String address;
     private final int port;
     private Process process;
+    /** Stops this sshd if the JVM is stopped before {@link #close} (one outside a namespace outlives any lab teardown). */
+    private Thread hook;
 
     private Sshd(Path dir, Optional<String> netns, String address, int port) {
         this.dir = dir;
@@ -87,6 +89,9 @@ public final class Sshd implements AutoCloseable {
         argv.addAll(List.of("/usr/sbin/sshd", "-D", "-f", dir.resolve("sshd_config").toString(), "-E", dir.resolve("sshd.log").toString(),
                 "-o", "PidFile=" + dir.resolve("sshd.pid")));
         process = RUN.start(argv);
+        Process started = process;
+        hook = new Thread(started::destroyForcibly, "sshd-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!listening()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -112,6 +117,13 @@ public final class Sshd implements AutoCloseable {
         return r.ok() && !r.out().isBlank();
     }
 
+    /** The processes serving this server's connections now (the listener's descendants), e.g. to freeze a host. */
+    public List<Long> sessionPids() {
+        List<Long> out = new ArrayList<>();
+        if (process != null) process.descendants().forEach(p -> out.add(p.pid()));
+        return out;
+    }
+
     /** Stops the listener (sessions it already forked stay until their clients go, as with a real sshd). */
     @Override
     public void close() {
@@ -123,6 +135,14 @@ public final class Sshd implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             process = null;
+        }
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs now
+            }
+            hook = null;
         }
         try {
             Optional<String> pid = Files.exists(dir.resolve("sshd.pid")) ? Optional.of(Files.readString(dir.resolve("sshd.pid")).strip()) : Optional.empty();
