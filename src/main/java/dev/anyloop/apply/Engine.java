@@ -51,9 +51,14 @@ public final class Engine {
 
     /**
      * What one command does beyond the desired state: the firewall backend (empty: the one the last change
-     * used, else iptables), --dry-run, --confirm, and whether to install rt_protos.d/anyloop.conf.
+     * used, else iptables), --dry-run, --confirm, whether to install rt_protos.d/anyloop.conf, and the change
+     * armed ahead this apply is one step of (fleet apply).
      */
-    public record Options(Optional<Backend> backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName) {
+    public record Options(Optional<Backend> backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName, Optional<String> within) {
+        public Options(Optional<Backend> backend, boolean dryRun, OptionalInt confirmSeconds, boolean installProtoName) {
+            this(backend, dryRun, confirmSeconds, installProtoName, Optional.empty());
+        }
+
         public static Options of(Backend b) { return new Options(Optional.of(b), false, OptionalInt.empty(), true); }
 
         /** The backend the last change on the target used (iptables on a new one). */
@@ -61,14 +66,20 @@ public final class Engine {
 
         Backend backendFor(HostRecord r) { return backend.orElse(r.backend().orElse(Backend.IPTABLES)); }
 
-        public Options dryRun(boolean d) { return new Options(backend, d, confirmSeconds, installProtoName); }
+        public Options dryRun(boolean d) { return new Options(backend, d, confirmSeconds, installProtoName, within); }
 
-        public Options backend(Optional<Backend> b) { return new Options(b, dryRun, confirmSeconds, installProtoName); }
+        public Options backend(Optional<Backend> b) { return new Options(b, dryRun, confirmSeconds, installProtoName, within); }
 
-        public Options confirm(OptionalInt s) { return new Options(backend, dryRun, s, installProtoName); }
+        public Options confirm(OptionalInt s) { return new Options(backend, dryRun, s, installProtoName, within); }
 
         /** Without touching /etc: the lab, whose namespaces share this machine's /etc with everything else. */
-        public Options withoutProtoName() { return new Options(backend, dryRun, confirmSeconds, false); }
+        public Options withoutProtoName() { return new Options(backend, dryRun, confirmSeconds, false, within); }
+
+        /**
+         * One more step of the change {@code id} that {@link #arm} started (fleet apply: a host may change in
+         * several steps, make before break): allowed while that change awaits confirmation, guarded by its timer.
+         */
+        public Options within(String id) { return new Options(backend, dryRun, OptionalInt.empty(), installProtoName, Optional.of(id)); }
     }
 
     /**
@@ -137,7 +148,11 @@ public final class Engine {
         try (Target.Lock lock = store.lock()) {
             List<String> notes = new ArrayList<>();
             HostRecord was = recover(store.load(), notes);
-            if (was.pending().isPresent() && !o.dryRun()) {
+            if (o.within().isPresent() && !was.pending().map(HostRecord.Pending::id).equals(o.within())) {
+                throw new ApplyException(2, "the change " + o.within().get() + " on " + target.describe() + " no longer awaits confirmation "
+                        + "(its timer rolled it back, or it was confirmed or rolled back); nothing was changed");
+            }
+            if (was.pending().isPresent() && !o.dryRun() && o.within().isEmpty()) {
                 HostRecord.Pending p = was.pending().get();
                 throw new ApplyException(2, "the change " + p.id() + " on " + target.describe() + " awaits confirmation (" + Math.max(0, p.deadline() - now())
                         + " s left): 'anyloop confirm' keeps it, 'anyloop rollback' undoes it; nothing was changed");
@@ -232,6 +247,7 @@ public final class Engine {
     }
 
     private Outcome execute(Prepared p, Options o, Backend backend, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
+        if (o.within().isPresent()) return executeWithin(p, o.within().get(), backend, was, rec, notes);
         String id = newId();
         Path journal = store.journal(id);
         store.writeFiles(journal.resolve("before"), p.live.snapshot.files());
@@ -421,6 +437,13 @@ public final class Engine {
                     store.save(back);
                     return new Outcome(0, emptyPlan(back), true, notes, Map.of());
                 }
+                if (!rec.last().equals(Optional.of(p.id()))) {
+                    // armed ahead (fleet apply) and never applied here: there is nothing to undo, only the timer to stop
+                    store.save(rec.withPending(Optional.empty()));
+                    target.delete(dir);
+                    notes.add("disarmed the change " + p.id() + " on " + target.describe() + ": nothing of it had been applied here");
+                    return new Outcome(0, emptyPlan(rec), false, notes, Map.of());
+                }
             }
             if (rec.last().isEmpty()) {
                 boolean recovered = !notes.isEmpty();
@@ -508,6 +531,140 @@ public final class Engine {
         return target.run(List.of("kill", "-0", pid.get()), Optional.empty(), Duration.ofSeconds(5)).ok();
     }
 
+    /**
+     * Starts a change that is made later, in steps ({@code apply} with {@link Options#within}), by arming its
+     * rollback timer first: fleet apply arms every host before it changes the first one. Until a step has run the
+     * timer has nothing to undo ({@link TimerScript#renderStaged}); each step leaves the undo back to the host as it
+     * was here, before the step runs. Refused while another change awaits confirmation. Returns the change's id.
+     */
+    public String arm(int seconds) throws ApplyException {
+        if (seconds < 1) throw new IllegalArgumentException("Invalid confirm time " + seconds + ": at least 1 second");
+        try (Target.Lock lock = store.lock()) {
+            List<String> notes = new ArrayList<>();
+            HostRecord rec = recover(store.load(), notes);
+            if (rec.pending().isPresent()) {
+                HostRecord.Pending p = rec.pending().get();
+                throw new ApplyException(2, "the change " + p.id() + " on " + target.describe() + " awaits confirmation (" + Math.max(0, p.deadline() - now())
+                        + " s left): 'anyloop confirm' keeps it, 'anyloop rollback' undoes it; nothing was changed");
+            }
+            String id = newId();
+            Path dir = store.pending(id);
+            store.target().write(dir.resolve(TimerScript.SECONDS), seconds + "\n");
+            store.target().write(dir.resolve("timer.sh"), TimerScript.renderStaged(dir));
+            store.target().write(dir.resolve(TimerScript.ARMED), id + "\n");
+            store.save(rec.withPending(Optional.of(new HostRecord.Pending(id, now() + seconds, seconds))));
+            try {
+                target.startDetached(List.of("sh", dir.resolve("timer.sh").toString()), dir.resolve("timer.log"));
+            } catch (RuntimeException e) {
+                store.save(rec);
+                target.delete(dir);
+                throw new ApplyException(2, "could not start the rollback timer on " + target.describe() + ": " + e.getMessage() + "; nothing was changed");
+            }
+            return id;
+        }
+    }
+
+    /**
+     * Gives the change {@code id} (armed by {@link #arm}) {@code seconds} more from now before its timer rolls it
+     * back: fleet apply does this once every host is done, so the time to confirm starts when the rollout ends.
+     */
+    public void extend(String id, int seconds) throws ApplyException {
+        try (Target.Lock lock = store.lock()) {
+            HostRecord rec = store.load();
+            HostRecord.Pending p = rec.pending().filter(x -> x.id().equals(id)).orElseThrow(() -> new ApplyException(1,
+                    "the change " + id + " on " + target.describe() + " no longer awaits confirmation (its timer rolled it back?)"));
+            Path dir = store.pending(id);
+            if (target.read(dir.resolve(TimerScript.ARMED)).isEmpty()) {
+                throw new ApplyException(1, "the rollback timer of " + id + " on " + target.describe() + " has already fired");
+            }
+            long armedAt = p.deadline() - p.seconds();
+            int total = (int) Math.max(seconds, now() - armedAt + seconds);
+            store.target().write(dir.resolve(TimerScript.SECONDS), total + "\n");
+            store.save(rec.withPending(Optional.of(new HostRecord.Pending(id, now() + seconds, total))));
+        }
+    }
+
+    /** One step of a change armed ahead: the timer's undo goes back to the host as it was when the change started. */
+    private Outcome executeWithin(Prepared p, String id, Backend backend, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
+        Path pending = store.pending(id);
+        if (target.read(pending.resolve(TimerScript.ARMED)).isEmpty()) {
+            throw new ApplyException(1, "the rollback timer of " + id + " on " + target.describe() + " has fired or is firing; nothing was changed");
+        }
+        boolean first = !rec.last().equals(Optional.of(id));
+        Owned original;
+        if (first) {
+            original = Ownership.live(p.live.state, p.scope, p.live.nft());
+        } else {
+            Path dir = store.last().resolve(id).resolve("before");
+            Map<String, String> before = store.readFiles(dir);
+            if (before.isEmpty()) throw new ApplyException(2, "the change " + id + " left no snapshot in " + dir + "; nothing was changed");
+            Optional<String> beforeNft = Optional.ofNullable(before.get(Snapshotter.NFT_ANYLOOP));
+            original = Ownership.live(parse(new Snapshotter.Snapshot(before, Map.of()), Set.of()).state, p.scope, beforeNft);
+        }
+        Owned back = new Owned(original.addresses(), original.routes(), original.srcRoutes(), original.rules(), original.sysctls(),
+                original.chains(), original.jumps(), Map.of(), original.nft());
+        // armed before the step runs: whatever part of it happens, the timer takes the host back to where the change began
+        stageUndo(pending, Planner.plan(p.target, back, Planner.NftMemory.NONE));
+        String jid = newId();
+        Path journal = store.journal(jid);
+        store.writeFiles(journal.resolve("before"), p.live.snapshot.files());
+        store.target().write(journal.resolve("record.json"), was.toJson());
+        List<dev.anyloop.state.Address> adds = new ArrayList<>();
+        for (Change c : p.plan.changes()) if (c instanceof Change.AddressAdd) adds.add(Ownership.key(((Change.AddressAdd) c).address()));
+        store.save(was.withJournal(Optional.of(new HostRecord.Journal(jid, now(), ProcessHandle.current().pid(), adds, p.target.sysctls().keySet(),
+                keys(p.target)))));
+        Path steps = journal.resolve("steps");
+        store.writeFiles(steps, TimerScript.files(p.steps));
+        HostScript script = new HostScript();
+        script.plain(List.of("touch", pending.resolve(TimerScript.APPLIED).toString()));
+        stepScript(p.steps, steps, script);
+        Snapshotter.add(script, READ, List.copyOf(p.scope.sysctls()));
+        HostScript.Result r = script.run(target, TIMEOUT);
+        Optional<HostScript.Output> failed = r.failedStep();
+        String why = null;
+        Live after = null;
+        if (failed.isPresent()) {
+            why = "step " + failed.get().name() + " failed on " + target.describe() + " (exit " + failed.get().exit() + "): "
+                    + command(failed.get().name(), p.steps, steps) + (failed.get().out().isBlank() ? "" : "\n" + failed.get().out().strip());
+        } else {
+            try {
+                after = parse(Snapshotter.parse(r, READ, List.copyOf(p.scope.sysctls())), missingOf(r));
+            } catch (RuntimeException | ApplyException e) {
+                why = "reading the host after the change failed: " + e.getMessage();
+            }
+        }
+        Planner.NftMemory nft = Planner.NftMemory.NONE;
+        if (why == null) {
+            Live a = after;
+            nft = p.target.nft().map(t -> new Planner.NftMemory(Planner.hash(t), a.nft().orElse(""))).orElse(Planner.NftMemory.NONE);
+            List<String> differs = verify(Ownership.live(after.state, p.scope, after.nft()), p.target, nft);
+            if (!differs.isEmpty()) why = "after the change the host still differs from network.yaml: " + String.join("; ", differs);
+        }
+        if (why != null) {
+            ApplyException e = undoAfterFailure(jid, p, was, why);
+            stageUndo(pending, Planner.plan(p.liveOwned, back, Planner.NftMemory.NONE));
+            throw e;
+        }
+        HostRecord done = rec.after(p.plan.changes(), p.target.sysctls().keySet(), keys(p.target)).withNft(nft).withJournal(Optional.empty())
+                .withLast(Optional.of(id)).withBackend(backend);
+        if (first) {
+            store.target().delete(store.last());
+            store.target().rename(journal, store.last().resolve(id));
+        } else {
+            store.target().delete(journal);
+        }
+        store.save(done);
+        return new Outcome(0, p.plan, true, notes, after.snapshot.files());
+    }
+
+    /** Replaces the undo files a staged timer runs: {@code changes} as step files, sysctls one "key=value" a line. */
+    private void stageUndo(Path pending, Planner.Result changes) {
+        Steps undo = Steps.of(changes.changes());
+        for (String f : TimerScript.STAGED_FILES) store.target().delete(pending.resolve(f));
+        store.writeFiles(pending, TimerScript.files(undo));
+        if (!undo.sysctl().isEmpty()) store.target().write(pending.resolve(TimerScript.SYSCTL_FILE), String.join("\n", undo.sysctl()) + "\n");
+    }
+
     /** Leaves the undo of this change and the timer script on the target, then starts the timer there, detached. */
     private void arm(String id, int seconds, Owned after, DeviceState afterState, Prepared p, HostRecord was) throws ApplyException {
         Path dir = store.pending(id);
@@ -535,8 +692,9 @@ public final class Engine {
     }
 
     /** The steps as one script: each one's input is a file beside it, a failing step stops the rest. */
-    private static HostScript stepScript(Steps s, Path dir) {
-        HostScript script = new HostScript();
+    private static HostScript stepScript(Steps s, Path dir) { return stepScript(s, dir, new HostScript()); }
+
+    private static HostScript stepScript(Steps s, Path dir, HostScript script) {
         if (!s.sysctl().isEmpty()) {
             List<String> argv = new ArrayList<>(List.of("sysctl", "-q", "-w"));
             argv.addAll(s.sysctl());

@@ -19,6 +19,13 @@ final class TimerScript {
     static final String CONFIRMED = "confirmed";
     static final String ROLLED_BACK = "rolled-back";
     static final String PID = "timer.pid";
+    /** A staged timer's limit, read every second, so that {@code Engine.extend} can move it. */
+    static final String SECONDS = "seconds";
+    /** Written by the first step's script before it changes anything: without it a staged timer has nothing to undo. */
+    static final String APPLIED = "applied";
+    static final String SYSCTL_FILE = "steps.sysctl";
+    /** Every undo file a staged timer may find. */
+    static final List<String> STAGED_FILES = List.of(SYSCTL_FILE, "steps.ip", "steps.ip6", "steps.iptables", "steps.ip6tables", "steps.nft");
 
     private TimerScript() { }
 
@@ -42,6 +49,42 @@ final class TimerScript {
         if (!s.ip6tables().isEmpty()) m.put("steps.ip6tables", s.ip6tables());
         s.nft().ifPresent(t -> m.put("steps.nft", t));
         return m;
+    }
+
+    /**
+     * The timer of a change made in steps (armed before the first one): it waits while {@code armed} exists and the
+     * seconds counted stay under the number in {@code seconds}; then, if a step ran ({@code applied}), runs the
+     * undo files the last step left, each one only if present.
+     */
+    static String renderStaged(Path dir) {
+        String d = Shell.quote(dir.toString());
+        StringBuilder sb = new StringBuilder();
+        sb.append("#!/bin/sh\n");
+        sb.append("# anyloop: rolls a change made in steps back unless 'anyloop confirm' renames ").append(ARMED).append(" in time\n");
+        sb.append("d=").append(d).append('\n');
+        sb.append("echo $$ > \"$d/").append(PID).append("\"\n");
+        sb.append("i=0\n");
+        sb.append("while [ \"$i\" -lt \"$(cat \"$d/").append(SECONDS).append("\" 2>/dev/null || echo 0)\" ]; do\n");
+        sb.append("  [ -e \"$d/").append(ARMED).append("\" ] || exit 0\n");
+        sb.append("  sleep 1\n");
+        sb.append("  i=$((i + 1))\n");
+        sb.append("done\n");
+        sb.append("mv \"$d/").append(ARMED).append("\" \"$d/").append(FIRING).append("\" 2>/dev/null || exit 0\n");
+        sb.append("r=0\n");
+        sb.append("if [ -e \"$d/").append(APPLIED).append("\" ]; then\n");
+        sb.append("  if [ -e \"$d/").append(SYSCTL_FILE).append("\" ]; then\n");
+        sb.append("    while IFS= read -r kv; do [ -z \"$kv\" ] || sysctl -q -w \"$kv\" || r=1; done < \"$d/").append(SYSCTL_FILE).append("\"\n");
+        sb.append("  fi\n");
+        // -force: go past a line that fails (something already gone, or a step that never got that far) and undo the rest
+        sb.append("  if [ -e \"$d/steps.ip\" ]; then ip -force -batch \"$d/steps.ip\" || r=1; fi\n");
+        sb.append("  if [ -e \"$d/steps.ip6\" ]; then ip -6 -force -batch \"$d/steps.ip6\" || r=1; fi\n");
+        sb.append("  if [ -e \"$d/steps.iptables\" ]; then iptables-restore --noflush \"$d/steps.iptables\" || r=1; fi\n");
+        sb.append("  if [ -e \"$d/steps.ip6tables\" ]; then ip6tables-restore --noflush \"$d/steps.ip6tables\" || r=1; fi\n");
+        sb.append("  if [ -e \"$d/steps.nft\" ]; then nft -f \"$d/steps.nft\" || r=1; fi\n");
+        sb.append("fi\n");
+        sb.append("{ date +%s; echo \"$r\"; } > \"$d/").append(ROLLED_BACK).append(".tmp\"\n");
+        sb.append("mv \"$d/").append(ROLLED_BACK).append(".tmp\" \"$d/").append(ROLLED_BACK).append("\"\n");
+        return sb.toString();
     }
 
     static String render(Path dir, int seconds, Undo undo) {

@@ -70,11 +70,26 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--unit-dir", paramLabel = "DIR", description = "where --persist installs the unit (default /etc/systemd/system)")
     Path unitDir;
 
+    @Mixin
+    FleetOptions fleet;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "with --dry-run: write the live network against the plan as one HTML page")
+    Path report;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (confirm != null && (confirm < 1 || confirm > 86400)) return usage(err, "--confirm takes 1 to 86400 seconds, not " + confirm);
+        if (report != null && !dryRun) return usage(err, "--report goes with --dry-run: the page shows the live network against the plan before anything changes");
+        if (fleet.all) {
+            if (host != null || where.netns != null || persist || persisted) {
+                return usage(err, "--all applies every host with a target: no --host, --netns, --persist or --persisted");
+            }
+            return FleetCli.apply(file, fleet, where.stateDir, Optional.ofNullable(backend), confirm == null ? OptionalInt.empty() : OptionalInt.of(confirm),
+                    dryRun, json, force, Optional.ofNullable(report), spec);
+        }
+        if (fleet.anyGiven()) return usage(err, "--inventory, --target and --lab go with --all");
         if (persist && confirm != null) {
             return usage(err, "--persist and --confirm together would keep a change that may still be rolled back: apply with --confirm, "
                     + "'anyloop confirm', then 'anyloop apply --persist'");
@@ -102,6 +117,7 @@ final class ApplyCommand implements Callable<Integer> {
         // a namespace shares this machine's /etc: naming anyloop's proto there is the host's business, not a namespace's
         Engine.Options o = where.netns != null ? given.withoutProtoName() : given;
         Engine.Outcome r = Outcomes.run(() -> engine.apply(d, o), json, out, err);
+        if (report != null) FleetCli.hostReport(spec, file, intent, n, host, engine.target(), report);
         if (json) Outcomes.json(r, out);
         else {
             Outcomes.text(r, out, where.again());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,8 +42,23 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "also write the result as one HTML page (as anyloop report does)")
     Path report;
 
+    @Option(names = "--live", description = "run the checks on the live network: every host with a target read (over SSH, in a namespace, "
+            + "or here), plus each host's drift from its plan; hosts without a target are simulated as planned")
+    boolean live;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "with --live, also keep what was read as a snapshot folder")
+    Path keep;
+
+    @Mixin
+    FleetOptions fleet;
+
     @Override
     public Integer call() {
+        if (live) return FleetCli.checkLive(file, fleet, Optional.ofNullable(keep), verbose, Optional.ofNullable(report), spec);
+        if (fleet.all || fleet.anyGiven() || keep != null) {
+            spec.commandLine().getErr().println("anyloop: --all, --inventory, --target, --lab and --out go with check --live");
+            return Main.CONFIG_ERROR;
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // a terminal: System.console() is there only when stdin and stdout are both interactive

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,13 +24,25 @@ final class SnapshotCommand implements Callable<Integer> {
     @Mixin
     TargetOptions where;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR/HOST", description = "the host's folder (its name is the host's name)")
+    @Option(names = "--out", required = true, paramLabel = "DIR/HOST", description = "the host's folder (its name is the host's name); "
+            + "with --all the snapshot folder DIR, one DIR/HOST per host and DIR/links.txt")
     Path out;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "with --all: network.yaml, whose hosts are read")
+    Path file;
+
+    @Mixin
+    FleetOptions fleet;
 
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (fleet.all) {
+            if (where.netns != null) return usage(err, "--netns names one host; --all reads every host with a target");
+            return FleetCli.snapshot(file, fleet, out, o, err);
+        }
+        if (file != null || fleet.anyGiven()) return usage(err, "network.yaml, --inventory, --target and --lab go with --all");
         if (out.getFileName() == null || !out.getFileName().toString().matches("[A-Za-z0-9_.-]+")) {
             err.println("anyloop: --out must end in the host's folder name (DIR/HOST), not '" + out + "'");
             return Main.CONFIG_ERROR;
@@ -47,5 +60,10 @@ final class SnapshotCommand implements Callable<Integer> {
         o.println("wrote " + out + ": " + String.join(", ", s.files().keySet()));
         if (!s.missing().isEmpty()) o.print(s.tools().lines().map(l -> "  " + l + "\n").reduce("", String::concat));
         return Main.OK;
+    }
+
+    private static int usage(PrintWriter err, String message) {
+        err.println("anyloop: " + message);
+        return Main.CONFIG_ERROR;
     }
 }

@@ -448,6 +448,9 @@ public final class Lab implements AutoCloseable {
 
     static Path runDir(String lab) { return RUN.resolve(lab); }
 
+    /** Where the apply engine keeps the state files of lab {@code lab}'s hosts: what {@code --lab} commands read and write. */
+    public static Path stateDir(String lab) { return runDir(LabPlan.checkLabName(lab)).resolve(STATE); }
+
     /** The apply engine's state folder inside a lab's run directory: one state file per host namespace. */
     private static final String STATE = "state";
 }

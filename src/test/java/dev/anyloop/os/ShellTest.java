@@ -37,6 +37,15 @@ class ShellTest {
         assertThat(throughSh(List.of(a, bb))).isEqualTo(a + "\0" + bb + "\0");
     }
 
+    /** The form the SSH target sends: sshd hands the line to the user's shell as {@code sh -c LINE}. */
+    @Property(tries = 200)
+    void anyTextIsOneWordForShMinusC(@ForAll @StringLength(max = 60) String a) {
+        String w = a.replace("\0", "");
+        String line = Shell.words(List.of("printf", "%s\\0", w));
+        String out = RUN.run(List.of("sh", "-c", line), Optional.empty(), Duration.ofSeconds(10)).orThrow().out();
+        assertThat(out).isEqualTo(w + "\0");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"a\0b", "\0"})
     void nulCannotBeQuotedAndIsRefused(String w) {
