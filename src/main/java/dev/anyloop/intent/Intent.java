@@ -11,18 +11,25 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A validated network.yaml: segments, hosts, services, source-address intents and expectations.
+ * A validated network.yaml: segments, hosts, services, source-address intents, expectations and health checks.
  * Maps keep file order. Every element carries its {@link Pos} so later stages can point at it.
  * See docs/network-yaml.md for the file format.
  */
 public record Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts,
-                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations) {
+                     Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations,
+                     Optional<HealthDef> health) {
     public Intent {
         segments = ordered(segments);
         hosts = ordered(hosts);
         services = ordered(services);
         sources = List.copyOf(sources);
         expectations = List.copyOf(expectations);
+    }
+
+    /** An intent without a health: section. */
+    public Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts, Map<String, ServiceDef> services,
+                  List<SourceDef> sources, List<ExpectDef> expectations) {
+        this(file, segments, hosts, services, sources, expectations, Optional.empty());
     }
 
     static <K, V> Map<K, V> ordered(Map<K, V> m) { return Collections.unmodifiableMap(new LinkedHashMap<>(m)); }

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * {@link ConfigException} listing every error found, each as "file:line:col: message".
  */
 public final class IntentLoader {
-    private static final Set<String> TOP_KEYS = Set.of("segments", "hosts", "services", "source-addresses", "expect");
+    private static final Set<String> TOP_KEYS = Set.of("segments", "hosts", "services", "source-addresses", "expect", "health");
     private static final Node ABSENT = new ScalarNode(Tag.NULL, "", org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN);
 
     private IntentLoader() { }
@@ -52,13 +52,16 @@ public final class IntentLoader {
         f.required("hosts");
         HostReader hosts = new HostReader(problems);
         ServiceReader services = new ServiceReader(problems);
+        var serviceDefs = services.services(f.get("services").orElse(ABSENT));
         Intent intent = new Intent(fileName,
                 hosts.segments(f.get("segments").orElse(ABSENT)),
                 hosts.hosts(f.get("hosts").orElse(ABSENT)),
-                services.services(f.get("services").orElse(ABSENT)),
+                serviceDefs,
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
-                services.expectations(f.get("expect").orElse(ABSENT)));
+                services.expectations(f.get("expect").orElse(ABSENT)),
+                f.get("health").flatMap(n -> new HealthReader(problems).health(n, serviceDefs)));
         new Validator(intent, problems).run();
+        new HealthChecks(intent, problems).run();
         if (problems.any()) throw problems.exception();
         return intent;
     }
