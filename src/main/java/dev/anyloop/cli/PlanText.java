@@ -3,6 +3,7 @@ package dev.anyloop.cli;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.Intent.ServiceDef;
 import dev.anyloop.intent.Intent.SourceDef;
+import dev.anyloop.intent.ProbePairs;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.render.IpBatchRenderer;
@@ -80,7 +81,8 @@ final class PlanText {
             } else {
                 List<String> via = new ArrayList<>();
                 for (Route r : d.routes()) {
-                    if (!r.ownedByAnyloop() || !r.dst().isHost() || !s.addresses().contains(r.dst().network())) continue;
+                    if (!r.ownedByAnyloop() || r.table() != Route.TABLE_MAIN || !r.dst().isHost()
+                            || !s.addresses().contains(r.dst().network())) continue;
                     via.add(r.nexthops().get(0).via().map(Ip::toString).orElse("?") + " metric " + r.metric());
                 }
                 if (!via.isEmpty()) {
@@ -97,6 +99,14 @@ final class PlanText {
             if (src.host().equals(h)) {
                 out.add("T8 traffic from " + h + " to " + src.to() + " leaves with source " + src.from()
                         + " (ip route change ... src " + src.from() + "); every peer there needs a route back");
+            }
+        }
+        for (ProbePairs.Pair p : ProbePairs.of(intent)) {
+            if (p.router().equals(h)) {
+                out.add("watch: probes of " + p.host() + " leave from " + p.source() + " (on lo), rule from " + p.source()
+                        + " lookup " + p.table() + ", where the service addresses go via " + p.via() + " only");
+            } else if (p.host().equals(h)) {
+                out.add("watch: " + p.router() + "'s probes from " + p.source() + " pass this host's service chains");
             }
         }
         return out;

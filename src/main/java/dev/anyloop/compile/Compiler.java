@@ -66,15 +66,21 @@ public final class Compiler {
         if (docker) links.add(new Link(Docker.BRIDGE, Link.Kind.BRIDGE, true));
 
         List<InterfaceAddress> bridge = docker ? List.of(Docker.BRIDGE_ADDRESS) : List.of();
-        List<Address> addresses = HostAddresses.of(intent, h, bridge);
+        List<Address> addresses = new ArrayList<>(HostAddresses.of(intent, h, bridge));
+        // watch's probe sources go on lo after the host's own lo addresses, before the interfaces'
+        int afterLo = (int) addresses.stream().takeWhile(a -> a.dev().equals(HostAddresses.LO)).count();
+        addresses.addAll(afterLo, ProbePaths.addresses(intent, h));
 
         List<Route> routes = new ArrayList<>(DeclaredRoutes.of(h));
         routes.addAll(KernelRoutes.of(addresses));
         routes = new ArrayList<>(SourceAddresses.apply(intent, h.name(), routes));
         routes.addAll(ServiceRoutes.of(intent, h));
+        routes.addAll(ProbePaths.routes(intent, h));
 
         List<PolicyRule> rules = new ArrayList<>(PolicyRule.defaults(Family.V4));
         rules.addAll(PolicyRule.defaults(Family.V6));
+        rules.addAll(ProbePaths.rules(intent, h));
+        rules.sort(Comparator.comparing((PolicyRule r) -> r.family()).thenComparingInt(PolicyRule::priority));
 
         NetfilterBuilder v4 = new NetfilterBuilder(Family.V4);
         NetfilterBuilder v6 = new NetfilterBuilder(Family.V6);

@@ -69,6 +69,8 @@ final class Firewall {
             nf.append(FILTER, in, Rule.of(toPorts, inIface("lo")));
             for (Prefix p : sourcePrefixes(intent, a, f)) nf.append(FILTER, in, Rule.of(toPorts, src(p)));
             for (String i : a.interfaces()) nf.append(FILTER, in, Rule.of(toPorts, inIface(i)));
+            // anyloop watch's probes of this instance, from each router's probe source
+            for (Prefix p : ProbePaths.sources(intent, host.name(), s, f)) nf.append(FILTER, in, Rule.of(toPorts, src(p)));
             nf.append(FILTER, in, Rule.of(new Target.Drop()));
         }
         if (!docker) {
@@ -119,6 +121,7 @@ final class Firewall {
         out.add(Rule.of(allowed, established()));
         for (Prefix p : sourcePrefixes(intent, a, f)) out.add(Rule.of(allowed, src(p)));
         for (String i : a.interfaces()) out.add(Rule.of(allowed, inIface(i)));
+        for (Prefix p : ProbePaths.sources(intent, host.name(), s, f)) out.add(Rule.of(allowed, src(p)));
         out.add(Rule.of(new Target.Drop()));
         return out;
     }
