@@ -51,7 +51,7 @@ public final class IpBatchRenderer {
     }
 
     /** The arguments after {@code ip route replace}: "10.1.1.1/32 via 192.168.1.20 dev eth1 proto 77 metric 1". */
-    static String route(Route r) {
+    public static String route(Route r) {
         StringBuilder sb = new StringBuilder();
         if (r.type() != Route.Type.UNICAST) sb.append(r.type().word()).append(' ');
         // "0.0.0.0/0" and "::/0" rather than "default": they carry the family on their own

@@ -84,6 +84,25 @@ public final class Supervisor {
         for (List<Slot> g : groups.values()) g.sort((a, b) -> a.member.instance().compareTo(b.member.instance()));
     }
 
+    /**
+     * After a reload: every instance that is in both keeps its health, penalty and counters (and its check's new
+     * rise/fall); new instances start from the live state as at startup.
+     */
+    public void carryOver(Supervisor old) {
+        for (Slot s : slots.values()) {
+            Slot was = old.slots.get(s.member.instance());
+            if (was == null) continue;
+            s.health = was.health;
+            s.penalty = was.penalty;
+            s.last = was.last;
+            s.localFault = was.localFault;
+            s.faultAlarm = was.faultAlarm;
+            s.healthChanges = was.healthChanges;
+            s.routeChanges = was.routeChanges;
+        }
+        for (Map.Entry<Instance.Group, String> a : old.alarms.entrySet()) if (groups.containsKey(a.getKey())) alarms.put(a.getKey(), a.getValue());
+    }
+
     /** Feeds one check outcome; returns the health changes it caused. */
     public List<Event> observe(Instance i, Outcome o, long now) {
         Slot s = slots.get(i);
