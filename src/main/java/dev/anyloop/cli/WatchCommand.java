@@ -70,6 +70,9 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--log", paramLabel = "FILE", description = "append log lines to FILE instead of stdout")
     Optional<Path> log;
 
+    @Option(names = "--pid-file", hidden = true, paramLabel = "FILE", description = "written with the pid once watch has started")
+    Optional<Path> pidFile;
+
     @Option(names = "--ready-file", hidden = true, paramLabel = "FILE", description = "written (with the pid) once every instance was checked")
     Optional<Path> readyFile;
 
@@ -153,6 +156,7 @@ public final class WatchCommand implements Callable<Integer> {
             err.println("anyloop: watch changes routes and needs root (CAP_NET_ADMIN); 'watch --once' only reads; nothing was changed");
             return Main.CONFIG_ERROR;
         }
+        pidFile.ifPresent(f -> dev.anyloop.os.RunDirs.write(f, ProcessHandle.current().pid() + "\n"));
         Metrics m = new Metrics();
         MetricsServer server = null;
         if (metrics.isPresent()) {

@@ -315,6 +315,8 @@ public final class Lab implements AutoCloseable {
      * process in it outlives its name). Idempotent: a lab that is not there is already down.
      */
     public static void down(String lab, Netns os) {
+        // watch first, with SIGTERM: it logs that it stopped (and, as always, leaves the routes as they are)
+        LabWatch.stop(lab);
         List<String> names = namespacesOf(os, lab);
         List<Long> pids = new ArrayList<>();
         LabProcesses.pidsIn(names).values().forEach(pids::addAll);
@@ -359,5 +361,5 @@ public final class Lab implements AutoCloseable {
         return os.list().stream().filter(n -> n.startsWith(prefix)).toList();
     }
 
-    private static Path runDir(String lab) { return RUN.resolve(lab); }
+    static Path runDir(String lab) { return RUN.resolve(lab); }
 }

@@ -158,6 +158,8 @@ public final class Watch {
                 publish();
                 if (!ready && seen.size() >= plan.checked().size()) {
                     ready = true;
+                    lastStatus = 0;
+                    options.statusFile().ifPresent(f -> RunDirs.write(f, HealthTable.render(plan, supervisor.view())));
                     options.readyFile().ifPresent(f -> RunDirs.write(f, ProcessHandle.current().pid() + "\n"));
                     log.accept(Event.of(Event.Level.INFO, "checking", "reason", "every checked instance has been checked once"));
                 }

@@ -1,0 +1,244 @@
+package dev.anyloop.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.anyloop.compile.Compiler;
+import dev.anyloop.intent.Intent;
+import dev.anyloop.intent.IntentLoader;
+import dev.anyloop.intent.ProbePairs;
+import dev.anyloop.os.CommandRunner;
+import dev.anyloop.os.LineProcess;
+import dev.anyloop.os.Netns;
+import dev.anyloop.os.RunDirs;
+import dev.anyloop.os.SelfProcess;
+import dev.anyloop.state.Network;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * anyloop watch in a lab of examples/home.yaml (issue 10's tests): dnsmasq on both Pis, a client on the laptop asking
+ * 10.53.0.53 every 20 ms, watch on the router started by 'lab watch'. One lab for the class; each test starts its own
+ * watch (fresh damping state) and puts the lab back as it found it.
+ */
+@Tag("root")
+class WatchLabRootTest {
+    static final String LAB = "wafail";
+    static final Path HOME = Path.of("examples/home.yaml");
+    static Intent intent;
+    static Network network;
+    static Lab lab;
+    final List<LineProcess> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void up() throws Exception {
+        intent = IntentLoader.load(HOME);
+        network = Compiler.compile(intent);
+        Lab.down(LAB);
+        lab = Lab.up(LabPlan.of(LAB, network), network, Lab.Backend.IPTABLES);
+    }
+
+    @AfterAll
+    static void down() {
+        Lab.down(LAB);
+        assertThat(new Netns().list()).noneMatch(n -> n.startsWith("al-" + LAB + "-"));
+    }
+
+    @BeforeEach
+    void watch() { LabWatch.start(LAB, HOME, intent, Duration.ofSeconds(60)); }
+
+    @AfterEach
+    void putBack() {
+        for (LineProcess c : clients) c.close();
+        LabWatch.stop(LAB);
+        if (!alive("pi1")) startDnsmasq("pi1");
+        lab.restore();
+        RunDirs.deleteTree(log());
+    }
+
+    /** Answers the laptop's client got: arrival time (epoch ms) and the host that answered, in order. */
+    record Answer(long at, String host) { }
+
+    List<Answer> client(int seconds) {
+        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns("laptop"), "--"));
+        argv.addAll(SelfProcess.java("dev.anyloop.watch.DnsLoop", List.of("10.53.0.53", "20", Integer.toString(seconds))));
+        clients.add(LineProcess.start(argv, line -> {
+            String[] w = line.split(" ");
+            if (w.length == 2 && w[0].matches("[0-9]+")) answers.add(new Answer(Long.parseLong(w[0]), w[1]));
+        }, exit -> { }));
+        return answers;
+    }
+
+    static String ns(String host) { return LabPlan.prefix(LAB) + host; }
+
+    static Path log() { return Lab.runDir(LAB).resolve("watch-router.log"); }
+
+    /** The watch log's lines for event {@code event} of dns on {@code host}. */
+    static List<String> events(String event, String host) {
+        return RunDirs.read(log()).orElse("").lines()
+                .filter(l -> l.contains(" event=" + event + " ") && l.contains("service=dns ") && l.contains("host=" + host + " ")).toList();
+    }
+
+    static Optional<Long> pid(String host) {
+        return RunDirs.read(Lab.runDir(LAB).resolve(host + "-dnsmasq.pid")).map(String::strip).filter(s -> s.matches("[0-9]+")).map(Long::parseLong);
+    }
+
+    static boolean alive(String host) { return pid(host).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false); }
+
+    static void killDnsmasq(String host) {
+        ProcessHandle p = pid(host).flatMap(ProcessHandle::of).orElseThrow();
+        p.destroyForcibly();
+        p.onExit().join();
+    }
+
+    static void startDnsmasq(String host) {
+        LabService s = LabService.of(network.host(host).orElseThrow(), Lab.runDir(LAB)).stream()
+                .filter(x -> x.kind().equals("dnsmasq")).findFirst().orElseThrow();
+        new Netns().startDetached(List.of(Map.entry(ns(host), s.argv())), Lab.runDir(LAB).resolve("services.log"));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && !new Netns().listening(ns(host)).stream().anyMatch(l -> l.contains("10.53.0.53:53"))) sleep(10);
+    }
+
+    static String routes() { return Lab.exec(LAB, "router", List.of("ip", "route", "show", "table", "all")).out(); }
+
+    /** The first answer from {@code host} that arrived at or after {@code after}, waiting up to {@code max}. */
+    static Optional<Answer> first(List<Answer> answers, String host, long after, Duration max) {
+        long deadline = System.currentTimeMillis() + max.toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            synchronized (answers) {
+                for (Answer a : answers) if (a.at() >= after && a.host().equals(host)) return Optional.of(a);
+            }
+            sleep(10);
+        }
+        return Optional.empty();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void eachProbeReachesTheInstanceItNames() {
+        // the kernel's view of the probe paths: a DNS query from each pair's source is answered by that pair's host
+        for (ProbePairs.Pair p : ProbePairs.of(intent, "router")) {
+            if (!p.host().startsWith("pi")) continue;
+            CommandRunner.Result r = Lab.exec(LAB, "router", List.of("dig", "+short", "+time=1", "+tries=2", "-b", p.source().toString(),
+                    "@10.53.0.53", "whoami.anyloop", "TXT"));
+            assertThat(r.out().strip()).as(p.toString()).isEqualTo("\"" + p.host() + "\"");
+        }
+        // without a probe source the main table answers: pi1 (metric 1)
+        assertThat(Lab.exec(LAB, "router", List.of("dig", "+short", "+time=1", "@10.53.0.53", "whoami.anyloop", "TXT")).out().strip()).isEqualTo("\"pi1\"");
+        // and watch's own checks say so: each dns instance's answer names its host
+        String table = LabWatch.table(LabWatch.running(LAB).get(0)).orElseThrow();
+        assertThat(table.lines().filter(l -> l.startsWith("dns ")))
+                .anySatisfy(l -> assertThat(l).contains(" pi1 ").contains("(\"pi1\")"))
+                .anySatisfy(l -> assertThat(l).contains(" pi2 ").contains("(\"pi2\")"));
+        // lab status shows the watch and its table
+        assertThat(Lab.status(LAB).namespaces().get(ns("router"))).contains(LabWatch.running(LAB).get(0).pid());
+    }
+
+    @Test
+    void primaryDnsmasqKilled_answersMoveToPi2_andBackAfterRise() {
+        List<Answer> answers = client(20);
+        assertThat(first(answers, "pi1", 0, Duration.ofSeconds(10))).isPresent();
+        long kill = System.currentTimeMillis();
+        killDnsmasq("pi1");
+        Answer moved = first(answers, "pi2", kill, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2 after the kill"));
+        assertThat(moved.at() - kill).as("outage in ms").isLessThan(3000);
+        assertThat(events("withdrawn", "pi1")).singleElement().asString().contains("failed checks in a row");
+        assertThat(routes()).doesNotContain("10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1");
+        sleep(500);
+        long start = System.currentTimeMillis();
+        startDnsmasq("pi1");
+        Answer back = first(answers, "pi1", start, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("pi1 never came back"));
+        // rise 5 checks 100 ms apart: not before 400 ms after the restart
+        assertThat(back.at() - start).as("return in ms").isGreaterThanOrEqualTo(400);
+        assertThat(events("restored", "pi1")).singleElement().asString().contains("5 good checks in a row");
+        assertThat(routes()).contains("10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1");
+    }
+
+    @Test
+    void aPrimaryFlappingEvery300msChangesRoutesNoMoreThanDampingAllows() {
+        // with the defaults (rise 5 x 100 ms) a 300 ms up-time never counts as up: one withdrawal, then held out;
+        // the bound damping allows in any case is 2 * ceil(suppress / penalty) + 1 = 5 changes before suppression
+        for (int k = 0; k < 20; k++) {
+            killDnsmasq("pi1");
+            sleep(300);
+            startDnsmasq("pi1");
+            sleep(300);
+        }
+        int changes = events("withdrawn", "pi1").size() + events("restored", "pi1").size();
+        assertThat(changes).isBetween(1, 5);
+    }
+
+    @Test
+    void killMinus9_routesStayAsTheyAre_andARestartTakesOverWithoutAChange() {
+        killDnsmasq("pi1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (events("withdrawn", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(events("withdrawn", "pi1")).hasSize(1);
+        String before = routes();
+        LabWatch.Daemon d = LabWatch.running(LAB).get(0);
+        ProcessHandle.of(d.pid()).orElseThrow().destroyForcibly();
+        startDnsmasq("pi1");
+        sleep(1500);
+        assertThat(routes()).as("nothing restores pi1 while watch is dead").isEqualTo(before);
+        killDnsmasq("pi1");
+        RunDirs.deleteTree(log());
+        LabWatch.start(LAB, HOME, intent, Duration.ofSeconds(60));
+        sleep(1000);
+        assertThat(routes()).as("the new watch takes over: pi1 out, pi2 in, nothing changed").isEqualTo(before);
+        assertThat(RunDirs.read(log()).orElse("")).contains("event=start").doesNotContain("event=withdrawn").doesNotContain("event=restored");
+        startDnsmasq("pi1");
+        deadline = System.currentTimeMillis() + 5000;
+        while (events("restored", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(events("restored", "pi1")).hasSize(1);
+    }
+
+    @Test
+    void probeSourcesRemoved_isACheckerFault_noWithdrawal_andAnAlarm() {
+        for (ProbePairs.Pair p : ProbePairs.of(intent, "router")) {
+            Lab.exec(LAB, "router", List.of("ip", "address", "del", p.source() + "/32", "dev", "lo"));
+        }
+        String before = routes();
+        killDnsmasq("pi1");
+        sleep(2000);
+        assertThat(routes()).isEqualTo(before);
+        assertThat(events("withdrawn", "pi1")).isEmpty();
+        assertThat(RunDirs.read(log()).orElse("")).contains("level=error event=alarm").contains("alarm=probe-fault");
+        // the metrics port lives in the router's namespace: asked from in there
+        CommandRunner.Result m = new Netns().exec(ns("router"), List.of("socat", "-t", "2", "-", "TCP:127.0.0.1:" + LabWatch.METRICS_PORT),
+                Optional.of("GET /metrics HTTP/1.0\r\n\r\n"), Duration.ofSeconds(5));
+        assertThat(m.out()).contains("anyloop_watch_instance_probe_fault{service=\"dns\",address=\"10.53.0.53\",host=\"pi1\"} 1")
+                .contains("anyloop_watch_instance_routed{service=\"dns\",address=\"10.53.0.53\",host=\"pi1\"} 1")
+                .containsPattern("anyloop_watch_alarms [1-9]");
+    }
+
+    @Test
+    void pi1PoweredOff_failover() {
+        List<Answer> answers = client(15);
+        assertThat(first(answers, "pi1", 0, Duration.ofSeconds(10))).isPresent();
+        long off = System.currentTimeMillis();
+        lab.fail("pi1");
+        Answer moved = first(answers, "pi2", off, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2"));
+        assertThat(moved.at() - off).as("outage in ms").isLessThan(3000);
+        assertThat(events("withdrawn", "pi1")).singleElement().asString().contains("no answer within 250 ms");
+    }
+}
