@@ -7,18 +7,13 @@ import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.intent.ProbePairs;
 import dev.anyloop.os.CommandRunner;
-import dev.anyloop.os.LineProcess;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.RunDirs;
-import dev.anyloop.os.SelfProcess;
 import dev.anyloop.state.Network;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +34,7 @@ class WatchLabRootTest {
     static Intent intent;
     static Network network;
     static Lab lab;
-    final List<LineProcess> clients = new ArrayList<>();
+    final List<WatchDrill.Client> clients = new ArrayList<>();
 
     @BeforeAll
     static void up() throws Exception {
@@ -60,25 +55,19 @@ class WatchLabRootTest {
 
     @AfterEach
     void putBack() {
-        for (LineProcess c : clients) c.close();
+        for (WatchDrill.Client c : clients) c.close();
         LabWatch.stop(LAB);
         if (!alive("pi1")) startDnsmasq("pi1");
         lab.restore();
         RunDirs.deleteTree(log());
     }
 
-    /** Answers the laptop's client got: arrival time (epoch ms) and the host that answered, in order. */
-    record Answer(long at, String host) { }
+    static WatchDrill drill() { return new WatchDrill(LAB, network); }
 
-    List<Answer> client(int seconds) {
-        List<Answer> answers = Collections.synchronizedList(new ArrayList<>());
-        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns("laptop"), "--"));
-        argv.addAll(SelfProcess.java("dev.anyloop.watch.DnsLoop", List.of("10.53.0.53", "20", Integer.toString(seconds))));
-        clients.add(LineProcess.start(argv, line -> {
-            String[] w = line.split(" ");
-            if (w.length == 2 && w[0].matches("[0-9]+")) answers.add(new Answer(Long.parseLong(w[0]), w[1]));
-        }, exit -> { }));
-        return answers;
+    List<WatchDrill.Answer> client(int seconds) {
+        WatchDrill.Client c = drill().client("laptop", "10.53.0.53", 20, seconds);
+        clients.add(c);
+        return c.answers;
     }
 
     static String ns(String host) { return LabPlan.prefix(LAB) + host; }
@@ -91,48 +80,19 @@ class WatchLabRootTest {
                 .filter(l -> l.contains(" event=" + event + " ") && l.contains("service=dns ") && l.contains("host=" + host + " ")).toList();
     }
 
-    static Optional<Long> pid(String host) {
-        return RunDirs.read(Lab.runDir(LAB).resolve(host + "-dnsmasq.pid")).map(String::strip).filter(s -> s.matches("[0-9]+")).map(Long::parseLong);
-    }
+    static boolean alive(String host) { return drill().dnsmasqAlive(host); }
 
-    static boolean alive(String host) { return pid(host).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false); }
+    static void killDnsmasq(String host) { drill().killDnsmasq(host); }
 
-    static void killDnsmasq(String host) {
-        ProcessHandle p = pid(host).flatMap(ProcessHandle::of).orElseThrow();
-        p.destroyForcibly();
-        p.onExit().join();
-    }
-
-    static void startDnsmasq(String host) {
-        LabService s = LabService.of(network.host(host).orElseThrow(), Lab.runDir(LAB)).stream()
-                .filter(x -> x.kind().equals("dnsmasq")).findFirst().orElseThrow();
-        new Netns().startDetached(List.of(Map.entry(ns(host), s.argv())), Lab.runDir(LAB).resolve("services.log"));
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline && !new Netns().listening(ns(host)).stream().anyMatch(l -> l.contains("10.53.0.53:53"))) sleep(10);
-    }
+    static void startDnsmasq(String host) { drill().startDnsmasq(host, "10.53.0.53"); }
 
     static String routes() { return Lab.exec(LAB, "router", List.of("ip", "route", "show", "table", "all")).out(); }
 
-    /** The first answer from {@code host} that arrived at or after {@code after}, waiting up to {@code max}. */
-    static Optional<Answer> first(List<Answer> answers, String host, long after, Duration max) {
-        long deadline = System.currentTimeMillis() + max.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            synchronized (answers) {
-                for (Answer a : answers) if (a.at() >= after && a.host().equals(host)) return Optional.of(a);
-            }
-            sleep(10);
-        }
-        return Optional.empty();
+    Optional<WatchDrill.Answer> first(List<WatchDrill.Answer> answers, String host, long after, Duration max) {
+        return clients.get(clients.size() - 1).first(host, after, max);
     }
 
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
+    static void sleep(long ms) { WatchDrill.sleep(ms); }
 
     @Test
     void eachProbeReachesTheInstanceItNames() {
@@ -156,18 +116,18 @@ class WatchLabRootTest {
 
     @Test
     void primaryDnsmasqKilled_answersMoveToPi2_andBackAfterRise() {
-        List<Answer> answers = client(20);
+        List<WatchDrill.Answer> answers = client(20);
         assertThat(first(answers, "pi1", 0, Duration.ofSeconds(10))).isPresent();
         long kill = System.currentTimeMillis();
         killDnsmasq("pi1");
-        Answer moved = first(answers, "pi2", kill, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2 after the kill"));
+        WatchDrill.Answer moved = first(answers, "pi2", kill, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2 after the kill"));
         assertThat(moved.at() - kill).as("outage in ms").isLessThan(3000);
         assertThat(events("withdrawn", "pi1")).singleElement().asString().contains("failed checks in a row");
         assertThat(routes()).doesNotContain("10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1");
         sleep(500);
         long start = System.currentTimeMillis();
         startDnsmasq("pi1");
-        Answer back = first(answers, "pi1", start, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("pi1 never came back"));
+        WatchDrill.Answer back = first(answers, "pi1", start, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("pi1 never came back"));
         // rise 5 checks 100 ms apart: not before 400 ms after the restart
         assertThat(back.at() - start).as("return in ms").isGreaterThanOrEqualTo(400);
         assertThat(events("restored", "pi1")).singleElement().asString().contains("5 good checks in a row");
@@ -233,11 +193,11 @@ class WatchLabRootTest {
 
     @Test
     void pi1PoweredOff_failover() {
-        List<Answer> answers = client(15);
+        List<WatchDrill.Answer> answers = client(15);
         assertThat(first(answers, "pi1", 0, Duration.ofSeconds(10))).isPresent();
         long off = System.currentTimeMillis();
         lab.fail("pi1");
-        Answer moved = first(answers, "pi2", off, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2"));
+        WatchDrill.Answer moved = first(answers, "pi2", off, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2"));
         assertThat(moved.at() - off).as("outage in ms").isLessThan(3000);
         assertThat(events("withdrawn", "pi1")).singleElement().asString().contains("no answer within 250 ms");
     }
