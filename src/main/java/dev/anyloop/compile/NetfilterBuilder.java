@@ -2,6 +2,7 @@ package dev.anyloop.compile;
 
 import dev.anyloop.net.Family;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.IptablesTable;
 import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Table;
@@ -18,9 +19,6 @@ import java.util.TreeMap;
  * Lives only for the duration of one host's compilation; the result is immutable.
  */
 final class NetfilterBuilder {
-    /** Tables in the order iptables-save prints the ones anyloop uses. */
-    private static final List<String> TABLE_ORDER = List.of("raw", "mangle", "nat", "filter");
-
     private final Family family;
     private final Map<String, Map<String, List<Rule>>> tables = new HashMap<>();
     private final Map<String, Target> policies = new HashMap<>();
@@ -40,7 +38,7 @@ final class NetfilterBuilder {
     /** Makes sure {@code chain} exists in {@code table}, even when it stays empty. */
     List<Rule> declare(String table, String chain) {
         Map<String, List<Rule>> chains = tables.computeIfAbsent(table, t -> {
-            if (!Table.BUILTIN.containsKey(t)) throw new IllegalArgumentException("unknown netfilter table '" + t + "'");
+            if (IptablesTable.of(t).isEmpty()) throw new IllegalArgumentException("unknown netfilter table '" + t + "'");
             return new LinkedHashMap<>();
         });
         return chains.computeIfAbsent(chain, c -> new ArrayList<>());
@@ -48,7 +46,7 @@ final class NetfilterBuilder {
 
     /** Sets a built-in chain's policy (ACCEPT unless something like Docker says DROP). */
     NetfilterBuilder policy(String table, String chain, Target policy) {
-        if (!Table.BUILTIN.getOrDefault(table, List.of()).contains(chain)) {
+        if (!IptablesTable.builtinsOf(table).contains(chain)) {
             throw new IllegalArgumentException(table + "/" + chain + " is not a built-in chain, it has no policy");
         }
         declare(table, chain);
@@ -63,17 +61,18 @@ final class NetfilterBuilder {
     Netfilter build() {
         if (tables.isEmpty()) return Netfilter.empty(family);
         List<Table> out = new ArrayList<>();
-        for (String name : TABLE_ORDER) {
+        for (IptablesTable kind : IptablesTable.values()) { // the order iptables-save prints tables in
+            String name = kind.word();
             Map<String, List<Rule>> chains = tables.get(name);
             if (chains == null) continue;
             List<Chain> list = new ArrayList<>();
-            for (String b : Table.BUILTIN.get(name)) {
+            for (String b : kind.builtinChains()) {
                 Target policy = policies.getOrDefault(name + "/" + b, new Target.Accept());
                 list.add(Chain.builtin(b, policy, chains.getOrDefault(b, List.of())));
             }
             Map<String, List<Rule>> user = new TreeMap<>();
             chains.forEach((c, rules) -> {
-                if (!Table.BUILTIN.get(name).contains(c)) user.put(c, rules);
+                if (!kind.hasBuiltin(c)) user.put(c, rules);
             });
             user.forEach((c, rules) -> list.add(Chain.user(c, rules)));
             out.add(new Table(name, list));

@@ -78,7 +78,8 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * Creates and configures the lab; returns once every service is listening. Refuses to start over
+     * Creates and configures the lab; returns once every service is listening and every link carries traffic
+     * ({@link LabReadiness}). Refuses to start over
      * namespaces of the same lab left by an earlier run. On any failure it removes what it made.
      */
     public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) {
@@ -121,6 +122,8 @@ public final class Lab implements AutoCloseable {
         for (LabService s : services) byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
         Parallel.each(List.copyOf(byHost.entrySet()), THREADS, e -> awaitListening(e.getKey(), e.getValue()));
         phase("listening", t0);
+        Parallel.each(plan.namespaces(), THREADS, ns -> LabReadiness.await(os, ns.name()));
+        phase("links up", t0);
     }
 
     /** With -Danyloop.lab.timing=true, prints how long each phase of up took (for the benchmark). */

@@ -1,5 +1,6 @@
 package dev.anyloop.os;
 
+import dev.anyloop.state.SysctlKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,19 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Takes a snapshot of a live host or network namespace: runs the plain commands of DESIGN.md "Snapshot
  * format" (inside {@code ip netns exec NS} when a namespace is given) and writes their output, unchanged
- * except for sysctl.txt, which keeps only the keys that change forwarding.
+ * except for sysctl.txt, which keeps only the keys the simulator reads ({@link SysctlKey}).
  */
 public final class Snapshotter {
-    /** The sysctl keys the simulator reads; per-interface ones for every interface. */
-    static final Pattern SYSCTL_KEYS = Pattern.compile("^(net\\.ipv4\\.ip_forward|net\\.ipv6\\.conf\\.all\\.forwarding"
-            + "|net\\.ipv4\\.conf\\.[^.]+\\.rp_filter|net\\.ipv4\\.icmp_echo_ignore_all"
-            + "|net\\.ipv4\\.conf\\.[^.]+\\.route_localnet)\\s*=.*");
-
     /** A file of the snapshot and the command that writes it. */
     record Step(String file, List<String> argv) { }
 
@@ -54,11 +49,12 @@ public final class Snapshotter {
         }
     }
 
-    /** The lines of {@code sysctl -a} output that the simulator reads. */
+    /** The lines of {@code sysctl -a} output that the simulator reads: the keys of {@link SysctlKey}. */
     static String forwardingKeys(String sysctlAll) {
         StringBuilder sb = new StringBuilder();
         for (String line : sysctlAll.split("\n")) {
-            if (SYSCTL_KEYS.matcher(line).matches()) sb.append(line).append('\n');
+            int eq = line.indexOf('=');
+            if (eq > 0 && SysctlKey.kept(line.substring(0, eq).strip())) sb.append(line).append('\n');
         }
         return sb.toString();
     }

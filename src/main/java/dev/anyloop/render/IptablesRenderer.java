@@ -3,8 +3,11 @@ package dev.anyloop.render;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.ConntrackState;
+import dev.anyloop.state.IptablesTable;
 import dev.anyloop.state.Match;
 import dev.anyloop.state.Netfilter;
+import dev.anyloop.state.RejectWith;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Table;
 import dev.anyloop.state.Target;
@@ -17,13 +20,12 @@ import java.util.stream.Collectors;
 /**
  * Renders one family's netfilter tables as iptables-restore (or ip6tables-restore) input, written as
  * iptables-save prints it: built-in chains first, user chains sorted by name, options in
- * iptables-save's order, so that a restore followed by a save gives the same text back.
+ * iptables-save's order, so that a restore followed by a save gives the same text back. This is the
+ * one printer of iptables rule syntax: the snapshot's parser is its inverse (a property test says so)
+ * and traces print rules through {@link #text}.
  */
 public final class IptablesRenderer {
     private IptablesRenderer() { }
-
-    /** The order conntrack's save function prints states in (libxt_conntrack.c). */
-    static final List<String> CT_STATES = List.of("INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED", "SNAT", "DNAT");
 
     public static String render(Netfilter nf) {
         StringBuilder sb = new StringBuilder();
@@ -47,7 +49,7 @@ public final class IptablesRenderer {
     /** iptables-save lists every built-in chain of a table it prints; one the model lacks has policy ACCEPT. */
     static Table withAllBuiltins(Table t) {
         List<Chain> chains = new ArrayList<>(t.chains());
-        for (String n : Table.BUILTIN.getOrDefault(t.name(), List.of())) {
+        for (String n : IptablesTable.builtinsOf(t.name())) {
             if (t.chain(n).isEmpty()) chains.add(Chain.builtin(n, new Target.Accept(), List.of()));
         }
         return new Table(t.name(), chains);
@@ -56,7 +58,7 @@ public final class IptablesRenderer {
     /** Built-in chains in the kernel's order, then any other chain with a policy, then user chains by name. */
     static List<Chain> saveOrder(Table t) {
         List<Chain> out = new ArrayList<>();
-        List<String> builtin = Table.BUILTIN.getOrDefault(t.name(), List.of());
+        List<String> builtin = IptablesTable.builtinsOf(t.name());
         for (String n : builtin) t.chain(n).ifPresent(out::add);
         t.chains().stream().filter(c -> c.builtin() && !builtin.contains(c.name())).forEach(out::add);
         t.chains().stream().filter(c -> !c.builtin()).sorted(Comparator.comparing(Chain::name)).forEach(out::add);
@@ -72,95 +74,22 @@ public final class IptablesRenderer {
     /** One "-A CHAIN ..." line; {@code index} (from 0) only names the rule in errors. */
     static String rule(Family f, String table, String chain, int index, Rule r) {
         try {
-            return "-A " + Names.token("chain name", chain) + body(f, r);
+            return "-A " + Names.token("chain name", chain) + new Printer(f, true).body(r);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(f.word() + " " + table + " " + chain + " rule " + (index + 1) + ": " + e.getMessage(), e);
         }
     }
 
-    private static String body(Family f, Rule r) {
-        Parts p = Parts.of(r);
-        StringBuilder sb = new StringBuilder();
-        p.src.ifPresent(m -> sb.append(neg(m)).append(" -s ").append(m.prefix()));
-        p.dst.ifPresent(m -> sb.append(neg(m)).append(" -d ").append(m.prefix()));
-        p.in.ifPresent(m -> sb.append(neg(m)).append(" -i ").append(Names.iface(m.name())));
-        p.out.ifPresent(m -> sb.append(neg(m)).append(" -o ").append(Names.iface(m.name())));
-        p.proto.ifPresent(m -> sb.append(neg(m)).append(" -p ").append(Names.token("protocol", m.name())));
-        boolean singleSport = p.sports.isPresent() && p.sports.get().ranges().size() == 1;
-        boolean singleDport = p.dports.isPresent() && p.dports.get().ranges().size() == 1;
-        if (p.sports.isPresent() || p.dports.isPresent()) {
-            String proto = p.portProtocol();
-            if (singleSport || singleDport) {
-                sb.append(" -m ").append(proto);
-                if (singleSport) sb.append(neg(p.sports.get())).append(" --sport ").append(p.sports.get().ranges().get(0));
-                if (singleDport) sb.append(neg(p.dports.get())).append(" --dport ").append(p.dports.get().ranges().get(0));
-            }
-            if (p.sports.isPresent() && !singleSport) sb.append(" -m multiport").append(neg(p.sports.get())).append(" --sports ").append(ports(p.sports.get().ranges()));
-            if (p.dports.isPresent() && !singleDport) sb.append(" -m multiport").append(neg(p.dports.get())).append(" --dports ").append(ports(p.dports.get().ranges()));
-        }
-        p.icmp.ifPresent(m -> {
-            p.requireProtocol(f == Family.V4 ? "icmp" : "ipv6-icmp", "an ICMP type");
-            // iptables-save prints the type as a number (255 is "any"), whatever name was typed
-            String type = f == Family.V4 && m.type() == 255 ? "any" : m.type() + (m.code() >= 0 ? "/" + m.code() : "");
-            sb.append(f == Family.V4 ? " -m icmp" : " -m icmp6").append(neg(m))
-                    .append(f == Family.V4 ? " --icmp-type " : " --icmpv6-type ").append(type);
-        });
-        p.state.ifPresent(m -> {
-            if (m.states().isEmpty()) throw new IllegalArgumentException("a conntrack match needs at least one state");
-            for (String s : m.states()) {
-                if (!CT_STATES.contains(s)) throw new IllegalArgumentException("unknown conntrack state '" + s + "'");
-            }
-            String states = CT_STATES.stream().filter(m.states()::contains).collect(Collectors.joining(","));
-            sb.append(" -m conntrack").append(neg(m)).append(" --ctstate ").append(states);
-        });
-        if (p.srcType.isPresent() || p.dstType.isPresent()) {
-            sb.append(" -m addrtype");
-            p.srcType.ifPresent(m -> sb.append(neg(m)).append(" --src-type ").append(Names.token("address type", m.type())));
-            p.dstType.ifPresent(m -> sb.append(neg(m)).append(" --dst-type ").append(Names.token("address type", m.type())));
-        }
-        for (Match.Unsupported u : p.unsupported) sb.append(' ').append(Names.oneLine("match", u.text().strip()));
-        r.comment().ifPresent(c -> {
-            if (c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-                throw new IllegalArgumentException("comment '" + c + "' is over 255 bytes, xt_comment's limit");
-            }
-            sb.append(" -m comment --comment ").append(quote(Names.oneLine("comment", c)));
-        });
-        sb.append(target(f, r.target()));
-        return sb.toString();
-    }
+    /**
+     * A rule as iptables-save spells it after {@code -A CHAIN}, for traces: never throws; what iptables could
+     * not say (two -s, a port without -p) is still written out as the model holds it.
+     */
+    public static String text(Family f, Rule r) { return new Printer(f, false).body(r).strip(); }
 
-    private static String target(Family f, Target t) {
-        if (t instanceof Target.Accept) return " -j ACCEPT";
-        if (t instanceof Target.Drop) return " -j DROP";
-        if (t instanceof Target.Return) return " -j RETURN";
-        if (t instanceof Target.None) return "";
-        if (t instanceof Target.Masquerade) return " -j MASQUERADE";
-        if (t instanceof Target.Jump) return " -j " + Names.token("chain name", ((Target.Jump) t).chain());
-        if (t instanceof Target.Goto) return " -g " + Names.token("chain name", ((Target.Goto) t).chain());
-        if (t instanceof Target.Reject) {
-            String with = ((Target.Reject) t).with();
-            if (with.isBlank()) with = f == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
-            return " -j REJECT --reject-with " + Names.token("reject type", with);
-        }
-        if (t instanceof Target.Log) {
-            String prefix = ((Target.Log) t).prefix();
-            if (prefix.length() > 29) throw new IllegalArgumentException("log prefix '" + prefix + "' is over 29 characters, LOG's limit");
-            return " -j LOG" + (prefix.isEmpty() ? "" : " --log-prefix " + quote(Names.oneLine("log prefix", prefix)));
-        }
-        if (t instanceof Target.Dnat) {
-            Target.Dnat d = (Target.Dnat) t;
-            return " -j DNAT --to-destination " + natAddress(d.to(), d.port());
-        }
-        if (t instanceof Target.Snat) {
-            Target.Snat s = (Target.Snat) t;
-            return " -j SNAT --to-source " + natAddress(s.to(), s.port());
-        }
-        if (t instanceof Target.Redirect) {
-            return " -j REDIRECT" + ((Target.Redirect) t).port().map(p -> " --to-ports " + p.nft()).orElse("");
-        }
-        // a target only a snapshot can hold: written back as iptables-save printed it
-        String text = Names.oneLine("target", ((Target.Unsupported) t).text().strip());
-        return text.startsWith("-j ") || text.startsWith("-g ") ? " " + text : " -j " + text;
+    /** A target as iptables-save spells it ("-j ACCEPT"), for traces; "(no target)" for a rule that only counts. */
+    public static String targetText(Family f, Target t) {
+        String s = t.accept(new Printer(f, false).targets).strip();
+        return s.isEmpty() ? "(no target)" : s;
     }
 
     /** "172.17.0.2:2368", "[fd00::2]:80-90": the port range uses '-' in NAT targets. */
@@ -168,14 +97,6 @@ public final class IptablesRenderer {
         String a = ip.isV4() ? ip.toString() : port.isPresent() ? "[" + ip + "]" : ip.toString();
         return a + port.map(p -> ":" + p.nft()).orElse("");
     }
-
-    private static String ports(List<PortRange> ranges) {
-        if (ranges.isEmpty()) throw new IllegalArgumentException("a port match needs at least one port");
-        if (ranges.size() > 15) throw new IllegalArgumentException("multiport takes at most 15 ports, not " + ranges.size());
-        return ranges.stream().map(PortRange::toString).collect(Collectors.joining(","));
-    }
-
-    private static String neg(Match m) { return m.negated() ? " !" : ""; }
 
     /**
      * Quotes as xtables_save_string does: bare when only [A-Za-z0-9_-], else in double quotes with
@@ -191,60 +112,198 @@ public final class IptablesRenderer {
         return sb.append('"').toString();
     }
 
-    /** A rule's matches sorted by kind; two of one kind cannot be written as one iptables rule. */
+    /** Prints rules; strict refuses what iptables-restore would refuse, lenient (traces) writes it anyway. */
+    private static final class Printer {
+        private final Family f;
+        private final boolean strict;
+        final Target.Visitor<String> targets = new Targets();
+
+        Printer(Family f, boolean strict) {
+            this.f = f;
+            this.strict = strict;
+        }
+
+        private String iface(String name) { return strict ? Names.iface(name) : name; }
+
+        private String token(String what, String s) { return strict ? Names.token(what, s) : s; }
+
+        private String oneLine(String what, String s) { return strict ? Names.oneLine(what, s) : s; }
+
+        private void fail(String why) { if (strict) throw new IllegalArgumentException(why); }
+
+        String body(Rule r) {
+            Parts p = Parts.of(r, strict);
+            StringBuilder sb = new StringBuilder();
+            p.src.forEach(m -> sb.append(neg(m)).append(" -s ").append(m.prefix()));
+            p.dst.forEach(m -> sb.append(neg(m)).append(" -d ").append(m.prefix()));
+            p.in.forEach(m -> sb.append(neg(m)).append(" -i ").append(iface(m.name())));
+            p.out.forEach(m -> sb.append(neg(m)).append(" -o ").append(iface(m.name())));
+            p.proto.forEach(m -> sb.append(neg(m)).append(" -p ").append(token("protocol", m.name())));
+            ports(p, sb);
+            for (Match.IcmpType m : p.icmp) {
+                p.requireProtocol(f == Family.V4 ? "icmp" : "ipv6-icmp", "an ICMP type", strict);
+                // iptables-save prints the type as a number (255 is "any"), whatever name was typed
+                String type = f == Family.V4 && m.type() == 255 ? "any" : m.type() + (m.code() >= 0 ? "/" + m.code() : "");
+                sb.append(f == Family.V4 ? " -m icmp" : " -m icmp6").append(neg(m))
+                        .append(f == Family.V4 ? " --icmp-type " : " --icmpv6-type ").append(type);
+            }
+            for (Match.ConnState m : p.state) sb.append(" -m conntrack").append(neg(m)).append(" --ctstate ").append(states(m));
+            if (!p.srcType.isEmpty() || !p.dstType.isEmpty()) {
+                sb.append(" -m addrtype");
+                p.srcType.forEach(m -> sb.append(neg(m)).append(" --src-type ").append(token("address type", m.type())));
+                p.dstType.forEach(m -> sb.append(neg(m)).append(" --dst-type ").append(token("address type", m.type())));
+            }
+            for (Match.Unsupported u : p.unsupported) sb.append(' ').append(oneLine("match", u.text().strip()));
+            r.comment().ifPresent(c -> {
+                if (c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) fail("comment '" + c + "' is over 255 bytes, xt_comment's limit");
+                sb.append(" -m comment --comment ").append(quote(oneLine("comment", c)));
+            });
+            sb.append(r.target().accept(targets));
+            return sb.toString();
+        }
+
+        private void ports(Parts p, StringBuilder sb) {
+            if (p.sports.isEmpty() && p.dports.isEmpty()) return;
+            String proto = p.portProtocol(strict);
+            boolean singleSport = p.sports.size() == 1 && p.sports.get(0).ranges().size() == 1;
+            boolean singleDport = p.dports.size() == 1 && p.dports.get(0).ranges().size() == 1;
+            if (singleSport || singleDport) {
+                sb.append(" -m ").append(proto);
+                if (singleSport) sb.append(neg(p.sports.get(0))).append(" --sport ").append(p.sports.get(0).ranges().get(0));
+                if (singleDport) sb.append(neg(p.dports.get(0))).append(" --dport ").append(p.dports.get(0).ranges().get(0));
+            }
+            if (!singleSport) for (Match.SrcPorts m : p.sports) sb.append(" -m multiport").append(neg(m)).append(" --sports ").append(ports(m.ranges()));
+            if (!singleDport) for (Match.DstPorts m : p.dports) sb.append(" -m multiport").append(neg(m)).append(" --dports ").append(ports(m.ranges()));
+        }
+
+        private String states(Match.ConnState m) {
+            if (m.states().isEmpty()) fail("a conntrack match needs at least one state");
+            for (String s : m.states()) if (ConntrackState.of(s).isEmpty()) fail("unknown conntrack state '" + s + "'");
+            List<String> known = new ArrayList<>();
+            for (ConntrackState s : ConntrackState.values()) if (m.states().contains(s.word())) known.add(s.word());
+            m.states().stream().filter(s -> ConntrackState.of(s).isEmpty()).sorted().forEach(known::add);
+            return String.join(",", known);
+        }
+
+        private String ports(List<PortRange> ranges) {
+            if (ranges.isEmpty()) fail("a port match needs at least one port");
+            if (ranges.size() > 15) fail("multiport takes at most 15 ports, not " + ranges.size());
+            return ranges.stream().map(PortRange::toString).collect(Collectors.joining(","));
+        }
+
+        private static String neg(Match m) { return m.negated() ? " !" : ""; }
+
+        private final class Targets implements Target.Visitor<String> {
+            public String visit(Target.Accept t) { return " -j ACCEPT"; }
+
+            public String visit(Target.Drop t) { return " -j DROP"; }
+
+            public String visit(Target.Reject t) {
+                String with = t.with().isBlank() ? RejectWith.defaultWord(f) : t.with();
+                return " -j REJECT --reject-with " + token("reject type", with);
+            }
+
+            public String visit(Target.Return t) { return " -j RETURN"; }
+
+            public String visit(Target.Jump t) { return " -j " + token("chain name", t.chain()); }
+
+            public String visit(Target.Goto t) { return " -g " + token("chain name", t.chain()); }
+
+            public String visit(Target.Log t) {
+                if (t.prefix().length() > 29) fail("log prefix '" + t.prefix() + "' is over 29 characters, LOG's limit");
+                return " -j LOG" + (t.prefix().isEmpty() ? "" : " --log-prefix " + quote(oneLine("log prefix", t.prefix())));
+            }
+
+            public String visit(Target.Dnat t) { return " -j DNAT --to-destination " + natAddress(t.to(), t.port()); }
+
+            public String visit(Target.Snat t) { return " -j SNAT --to-source " + natAddress(t.to(), t.port()); }
+
+            public String visit(Target.Masquerade t) { return " -j MASQUERADE"; }
+
+            public String visit(Target.Redirect t) { return " -j REDIRECT" + t.port().map(p -> " --to-ports " + p.nft()).orElse(""); }
+
+            public String visit(Target.None t) { return ""; }
+
+            public String visit(Target.Unsupported t) {
+                // a target only a snapshot can hold: written back as iptables-save printed it
+                String text = oneLine("target", t.text().strip());
+                return text.startsWith("-j ") || text.startsWith("-g ") ? " " + text : " -j " + text;
+            }
+        }
+    }
+
+    /**
+     * A rule's matches sorted by kind, in iptables-save's order. Strict: two of one kind cannot be written as one
+     * iptables rule (the parser would read them back differently).
+     */
     static final class Parts {
-        Optional<Match.Source> src = Optional.empty();
-        Optional<Match.Destination> dst = Optional.empty();
-        Optional<Match.InInterface> in = Optional.empty();
-        Optional<Match.OutInterface> out = Optional.empty();
-        Optional<Match.Protocol> proto = Optional.empty();
-        Optional<Match.SrcPorts> sports = Optional.empty();
-        Optional<Match.DstPorts> dports = Optional.empty();
-        Optional<Match.IcmpType> icmp = Optional.empty();
-        Optional<Match.ConnState> state = Optional.empty();
-        Optional<Match.AddrType> srcType = Optional.empty();
-        Optional<Match.AddrType> dstType = Optional.empty();
+        final List<Match.Source> src = new ArrayList<>();
+        final List<Match.Destination> dst = new ArrayList<>();
+        final List<Match.InInterface> in = new ArrayList<>();
+        final List<Match.OutInterface> out = new ArrayList<>();
+        final List<Match.Protocol> proto = new ArrayList<>();
+        final List<Match.SrcPorts> sports = new ArrayList<>();
+        final List<Match.DstPorts> dports = new ArrayList<>();
+        final List<Match.IcmpType> icmp = new ArrayList<>();
+        final List<Match.ConnState> state = new ArrayList<>();
+        final List<Match.AddrType> srcType = new ArrayList<>();
+        final List<Match.AddrType> dstType = new ArrayList<>();
         final List<Match.Unsupported> unsupported = new ArrayList<>();
 
-        static Parts of(Rule r) {
+        static Parts of(Rule r, boolean strict) {
             Parts p = new Parts();
-            for (Match m : r.matches()) {
-                if (m instanceof Match.Source) p.src = once(p.src, (Match.Source) m, "-s");
-                else if (m instanceof Match.Destination) p.dst = once(p.dst, (Match.Destination) m, "-d");
-                else if (m instanceof Match.InInterface) p.in = once(p.in, (Match.InInterface) m, "-i");
-                else if (m instanceof Match.OutInterface) p.out = once(p.out, (Match.OutInterface) m, "-o");
-                else if (m instanceof Match.Protocol) p.proto = once(p.proto, (Match.Protocol) m, "-p");
-                else if (m instanceof Match.SrcPorts) p.sports = once(p.sports, (Match.SrcPorts) m, "source port");
-                else if (m instanceof Match.DstPorts) p.dports = once(p.dports, (Match.DstPorts) m, "destination port");
-                else if (m instanceof Match.IcmpType) p.icmp = once(p.icmp, (Match.IcmpType) m, "ICMP type");
-                else if (m instanceof Match.ConnState) p.state = once(p.state, (Match.ConnState) m, "conntrack state");
-                else if (m instanceof Match.AddrType && ((Match.AddrType) m).source()) p.srcType = once(p.srcType, (Match.AddrType) m, "--src-type");
-                else if (m instanceof Match.AddrType) p.dstType = once(p.dstType, (Match.AddrType) m, "--dst-type");
-                else p.unsupported.add((Match.Unsupported) m);
-            }
+            Match.Visitor<List<? extends Match>> sorter = new Match.Visitor<>() {
+                public List<? extends Match> visit(Match.Source m) { return add(p.src, m, "-s"); }
+
+                public List<? extends Match> visit(Match.Destination m) { return add(p.dst, m, "-d"); }
+
+                public List<? extends Match> visit(Match.InInterface m) { return add(p.in, m, "-i"); }
+
+                public List<? extends Match> visit(Match.OutInterface m) { return add(p.out, m, "-o"); }
+
+                public List<? extends Match> visit(Match.Protocol m) { return add(p.proto, m, "-p"); }
+
+                public List<? extends Match> visit(Match.DstPorts m) { return add(p.dports, m, "destination port"); }
+
+                public List<? extends Match> visit(Match.SrcPorts m) { return add(p.sports, m, "source port"); }
+
+                public List<? extends Match> visit(Match.IcmpType m) { return add(p.icmp, m, "ICMP type"); }
+
+                public List<? extends Match> visit(Match.ConnState m) { return add(p.state, m, "conntrack state"); }
+
+                public List<? extends Match> visit(Match.AddrType m) {
+                    return m.source() ? add(p.srcType, m, "--src-type") : add(p.dstType, m, "--dst-type");
+                }
+
+                public List<? extends Match> visit(Match.Unsupported m) {
+                    p.unsupported.add(m);
+                    return p.unsupported;
+                }
+
+                private <M extends Match> List<M> add(List<M> had, M m, String what) {
+                    if (strict && !had.isEmpty()) throw new IllegalArgumentException("two " + what + " matches in one rule");
+                    had.add(m);
+                    return had;
+                }
+            };
+            for (Match m : r.matches()) m.accept(sorter);
             return p;
         }
 
-        private static <M extends Match> Optional<M> once(Optional<M> had, M m, String what) {
-            if (had.isPresent()) throw new IllegalArgumentException("two " + what + " matches in one rule");
-            return Optional.of(m);
+        /** The protocol a port match belongs to: -p must name it, and not negated (lenient: tcp when it does not). */
+        String portProtocol(boolean strict) {
+            String p = proto.stream().filter(m -> !m.negated()).map(Match.Protocol::name).findFirst().orElse("");
+            if (List.of("tcp", "udp", "sctp", "udplite", "dccp").contains(p)) return p;
+            if (!strict) return p.isEmpty() ? "tcp" : p;
+            throw new IllegalArgumentException("a port match needs -p tcp, udp, sctp, udplite or dccp, not '"
+                    + proto.stream().findFirst().map(m -> (m.negated() ? "! " : "") + m.name()).orElse("none") + "'");
         }
 
-        /** The protocol a port match belongs to: -p must name it, and not negated. */
-        String portProtocol() {
-            String p = proto.filter(m -> !m.negated()).map(Match.Protocol::name).orElse("");
-            if (!List.of("tcp", "udp", "sctp", "udplite", "dccp").contains(p)) {
-                throw new IllegalArgumentException("a port match needs -p tcp, udp, sctp, udplite or dccp, not '"
-                        + proto.map(m -> (m.negated() ? "! " : "") + m.name()).orElse("none") + "'");
-            }
-            return p;
-        }
-
-        void requireProtocol(String want, String what) {
-            String p = proto.filter(m -> !m.negated()).map(Match.Protocol::name).orElse("");
+        void requireProtocol(String want, String what, boolean strict) {
+            String p = proto.stream().filter(m -> !m.negated()).map(Match.Protocol::name).findFirst().orElse("");
             boolean ok = p.equals(want) || (want.equals("ipv6-icmp") && (p.equals("icmpv6") || p.equals("58")))
                     || (want.equals("icmp") && p.equals("1"));
-            if (!ok) throw new IllegalArgumentException(what + " needs -p " + want + ", not '" + (p.isEmpty() ? "none" : p) + "'");
+            if (!ok && strict) throw new IllegalArgumentException(what + " needs -p " + want + ", not '" + (p.isEmpty() ? "none" : p) + "'");
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.anyloop.render;
 
 import dev.anyloop.net.Family;
+import dev.anyloop.state.BuiltinChain;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.IptablesTable;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Table;
@@ -27,26 +29,6 @@ public final class NftRenderer {
     private NftRenderer() { }
 
     public static final String TABLE = "anyloop";
-
-    /** Hook, chain type and priority of each iptables built-in chain, as iptables-nft registers them. */
-    private record Hook(String type, String hook, String priority) { }
-
-    private static final Map<String, Hook> HOOKS = new HashMap<>();
-
-    static {
-        for (String h : List.of("INPUT", "FORWARD", "OUTPUT")) HOOKS.put("filter/" + h, new Hook("filter", h.toLowerCase(java.util.Locale.ROOT), "filter"));
-        HOOKS.put("nat/PREROUTING", new Hook("nat", "prerouting", "dstnat"));
-        HOOKS.put("nat/INPUT", new Hook("nat", "input", "100"));
-        HOOKS.put("nat/OUTPUT", new Hook("nat", "output", "-100"));
-        HOOKS.put("nat/POSTROUTING", new Hook("nat", "postrouting", "srcnat"));
-        for (String h : List.of("PREROUTING", "INPUT", "FORWARD", "POSTROUTING")) {
-            HOOKS.put("mangle/" + h, new Hook("filter", h.toLowerCase(java.util.Locale.ROOT), "mangle"));
-        }
-        // iptables' mangle OUTPUT re-routes a packet whose mark or address changed: nft's "route" type
-        HOOKS.put("mangle/OUTPUT", new Hook("route", "output", "mangle"));
-        HOOKS.put("raw/PREROUTING", new Hook("filter", "prerouting", "raw"));
-        HOOKS.put("raw/OUTPUT", new Hook("filter", "output", "raw"));
-    }
 
     public static String render(DeviceState s) {
         StringBuilder sb = new StringBuilder();
@@ -85,7 +67,7 @@ public final class NftRenderer {
     /** The built-in chains of {@code table} in either family, in iptables' order. */
     private static List<String> builtins(List<Netfilter> families, String table) {
         Set<String> out = new LinkedHashSet<>();
-        for (String n : Table.BUILTIN.getOrDefault(table, List.of())) {
+        for (String n : IptablesTable.builtinsOf(table)) {
             for (Netfilter nf : families) if (nf.chain(table, n).filter(Chain::builtin).isPresent()) out.add(n);
         }
         for (Netfilter nf : families) {
@@ -95,10 +77,10 @@ public final class NftRenderer {
     }
 
     private static void baseChain(StringBuilder sb, List<Netfilter> families, String table, String builtin) {
-        Hook h = HOOKS.get(table + "/" + builtin);
-        if (h == null) throw new IllegalArgumentException("nft has no hook for iptables chain " + table + " " + builtin);
-        sb.append("\tchain ").append(Names.token("table name", table)).append('_').append(h.hook()).append(" {\n");
-        sb.append("\t\ttype ").append(h.type()).append(" hook ").append(h.hook()).append(" priority ").append(h.priority())
+        BuiltinChain h = BuiltinChain.of(table, builtin)
+                .orElseThrow(() -> new IllegalArgumentException("nft has no hook for iptables chain " + table + " " + builtin));
+        sb.append("\tchain ").append(Names.token("table name", table)).append('_').append(h.hook().nft()).append(" {\n");
+        sb.append("\t\ttype ").append(h.type().nft()).append(" hook ").append(h.hook().nft()).append(" priority ").append(h.nftPriority())
                 .append("; policy accept;\n");
         for (Netfilter nf : families) {
             Optional<Chain> c = nf.chain(table, builtin).filter(Chain::builtin);

@@ -3,7 +3,9 @@ package dev.anyloop.render;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.net.Prefix;
+import dev.anyloop.state.ConntrackState;
 import dev.anyloop.state.Match;
+import dev.anyloop.state.RejectWith;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Target;
 import java.util.ArrayList;
@@ -20,18 +22,6 @@ final class NftRules {
     private static final Set<String> PORT_PROTOCOLS = Set.of("tcp", "udp", "sctp", "udplite", "dccp");
     private static final Set<String> ADDR_TYPES = Set.of("unspec", "unicast", "local", "broadcast",
             "anycast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve");
-    private static final Map<String, String> REJECT_V4 = Map.of(
-            "icmp-net-unreachable", "icmp type net-unreachable", "icmp-host-unreachable", "icmp type host-unreachable",
-            "icmp-port-unreachable", "icmp type port-unreachable", "icmp-proto-unreachable", "icmp type prot-unreachable",
-            "icmp-net-prohibited", "icmp type net-prohibited", "icmp-host-prohibited", "icmp type host-prohibited",
-            "icmp-admin-prohibited", "icmp type admin-prohibited", "tcp-reset", "tcp reset");
-    private static final Map<String, String> REJECT_V6 = Map.of(
-            "icmp6-no-route", "icmpv6 type no-route", "no-route", "icmpv6 type no-route",
-            "icmp6-adm-prohibited", "icmpv6 type admin-prohibited", "adm-prohibited", "icmpv6 type admin-prohibited",
-            "icmp6-addr-unreachable", "icmpv6 type addr-unreachable", "addr-unreach", "icmpv6 type addr-unreachable",
-            "icmp6-port-unreachable", "icmpv6 type port-unreachable", "port-unreach", "icmpv6 type port-unreachable",
-            "tcp-reset", "tcp reset");
-
     /** One nft rule; errors name the rule by its iptables text when it has one. */
     static String rule(Family f, String table, String chain, int index, Rule r) {
         try {
@@ -49,29 +39,29 @@ final class NftRules {
     }
 
     private static String translate(Family f, String table, Rule r) {
-        IptablesRenderer.Parts p = IptablesRenderer.Parts.of(r);
+        IptablesRenderer.Parts p = IptablesRenderer.Parts.of(r, true);
         if (!p.unsupported.isEmpty()) {
             throw new IllegalArgumentException("match '" + p.unsupported.get(0).text() + "' is not supported by the nft backend");
         }
         List<String> out = new ArrayList<>();
         String fam = f.nft();
-        p.src.ifPresent(m -> out.add(fam + " saddr " + op(m) + prefix(m.prefix())));
-        p.dst.ifPresent(m -> out.add(fam + " daddr " + op(m) + prefix(m.prefix())));
-        p.in.ifPresent(m -> out.add("iifname " + op(m) + iface(m.name())));
-        p.out.ifPresent(m -> out.add("oifname " + op(m) + iface(m.name())));
-        boolean implied = p.sports.isPresent() || p.dports.isPresent() || (p.icmp.isPresent() && !anyIcmp(f, p.icmp.get()));
-        p.proto.ifPresent(m -> {
+        first(p.src).ifPresent(m -> out.add(fam + " saddr " + op(m) + prefix(m.prefix())));
+        first(p.dst).ifPresent(m -> out.add(fam + " daddr " + op(m) + prefix(m.prefix())));
+        first(p.in).ifPresent(m -> out.add("iifname " + op(m) + iface(m.name())));
+        first(p.out).ifPresent(m -> out.add("oifname " + op(m) + iface(m.name())));
+        boolean implied = !p.sports.isEmpty() || !p.dports.isEmpty() || (!p.icmp.isEmpty() && !anyIcmp(f, p.icmp.get(0)));
+        first(p.proto).ifPresent(m -> {
             String name = protocol(m.name());
             // "tcp dport 80" already holds "meta l4proto tcp"; "all" is no condition at all
             if (!name.equals("all") && !(implied && !m.negated())) out.add("meta l4proto " + op(m) + name);
         });
-        if (p.sports.isPresent() || p.dports.isPresent()) {
-            String proto = p.portProtocol();
-            p.sports.ifPresent(m -> out.add(proto + " sport " + op(m) + ports(m.ranges())));
-            p.dports.ifPresent(m -> out.add(proto + " dport " + op(m) + ports(m.ranges())));
+        if (!p.sports.isEmpty() || !p.dports.isEmpty()) {
+            String proto = p.portProtocol(true);
+            first(p.sports).ifPresent(m -> out.add(proto + " sport " + op(m) + ports(m.ranges())));
+            first(p.dports).ifPresent(m -> out.add(proto + " dport " + op(m) + ports(m.ranges())));
         }
-        p.icmp.ifPresent(m -> {
-            p.requireProtocol(f == Family.V4 ? "icmp" : "ipv6-icmp", "an ICMP type");
+        first(p.icmp).ifPresent(m -> {
+            p.requireProtocol(f == Family.V4 ? "icmp" : "ipv6-icmp", "an ICMP type", true);
             if (anyIcmp(f, m)) return;
             String kw = f == Family.V4 ? "icmp" : "icmpv6";
             if (m.code() >= 0 && m.negated()) {
@@ -80,46 +70,51 @@ final class NftRules {
             out.add(kw + " type " + op(m) + icmpType(f, m.type()));
             if (m.code() >= 0) out.add(kw + " code " + m.code());
         });
-        p.state.ifPresent(m -> out.add(connState(m)));
-        p.srcType.ifPresent(m -> out.add("fib saddr type " + op(m) + addrType(m.type())));
-        p.dstType.ifPresent(m -> out.add("fib daddr type " + op(m) + addrType(m.type())));
+        first(p.state).ifPresent(m -> out.add(connState(m)));
+        first(p.srcType).ifPresent(m -> out.add("fib saddr type " + op(m) + addrType(m.type())));
+        first(p.dstType).ifPresent(m -> out.add("fib daddr type " + op(m) + addrType(m.type())));
         out.add(target(f, table, r.target()));
         r.comment().ifPresent(c -> out.add("comment " + text("comment", c, 128)));
         return String.join(" ", out);
     }
 
     private static String target(Family f, String table, Target t) {
-        if (t instanceof Target.Accept) return "accept";
-        if (t instanceof Target.Drop) return "drop";
-        if (t instanceof Target.Return) return "return";
-        if (t instanceof Target.None) return "counter";
-        if (t instanceof Target.Masquerade) return "masquerade";
-        if (t instanceof Target.Jump) return "jump " + NftRenderer.chainName(f, table, ((Target.Jump) t).chain());
-        if (t instanceof Target.Goto) return "goto " + NftRenderer.chainName(f, table, ((Target.Goto) t).chain());
-        if (t instanceof Target.Log) {
-            String prefix = ((Target.Log) t).prefix();
-            return prefix.isEmpty() ? "log" : "log prefix " + text("log prefix", prefix, 127);
-        }
-        if (t instanceof Target.Reject) {
-            String with = ((Target.Reject) t).with();
-            if (with.isBlank()) with = f == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
-            String nft = (f == Family.V4 ? REJECT_V4 : REJECT_V6).get(with);
-            if (nft == null) throw new IllegalArgumentException("--reject-with " + with + " has no nft equivalent");
-            return "reject with " + nft;
-        }
-        if (t instanceof Target.Dnat) {
-            Target.Dnat d = (Target.Dnat) t;
-            return "dnat " + f.nft() + " to " + IptablesRenderer.natAddress(d.to(), d.port());
-        }
-        if (t instanceof Target.Snat) {
-            Target.Snat s = (Target.Snat) t;
-            return "snat " + f.nft() + " to " + IptablesRenderer.natAddress(s.to(), s.port());
-        }
-        if (t instanceof Target.Redirect) {
-            return "redirect" + ((Target.Redirect) t).port().map(p -> " to :" + p.nft()).orElse("");
-        }
-        throw new IllegalArgumentException("target '" + ((Target.Unsupported) t).text() + "' is not supported by the nft backend");
+        return t.accept(new Target.Visitor<String>() {
+            public String visit(Target.Accept x) { return "accept"; }
+
+            public String visit(Target.Drop x) { return "drop"; }
+
+            public String visit(Target.Reject x) {
+                RejectWith.Kind k = RejectWith.of(f, x.with())
+                        .orElseThrow(() -> new IllegalArgumentException("--reject-with " + x.with() + " has no nft equivalent"));
+                return "reject with " + k.nft();
+            }
+
+            public String visit(Target.Return x) { return "return"; }
+
+            public String visit(Target.Jump x) { return "jump " + NftRenderer.chainName(f, table, x.chain()); }
+
+            public String visit(Target.Goto x) { return "goto " + NftRenderer.chainName(f, table, x.chain()); }
+
+            public String visit(Target.Log x) { return x.prefix().isEmpty() ? "log" : "log prefix " + text("log prefix", x.prefix(), 127); }
+
+            public String visit(Target.Dnat x) { return "dnat " + f.nft() + " to " + IptablesRenderer.natAddress(x.to(), x.port()); }
+
+            public String visit(Target.Snat x) { return "snat " + f.nft() + " to " + IptablesRenderer.natAddress(x.to(), x.port()); }
+
+            public String visit(Target.Masquerade x) { return "masquerade"; }
+
+            public String visit(Target.Redirect x) { return "redirect" + x.port().map(p -> " to :" + p.nft()).orElse(""); }
+
+            public String visit(Target.None x) { return "counter"; }
+
+            public String visit(Target.Unsupported x) {
+                throw new IllegalArgumentException("target '" + x.text() + "' is not supported by the nft backend");
+            }
+        });
     }
+
+    private static <T> java.util.Optional<T> first(List<T> l) { return l.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(l.get(0)); }
 
     /**
      * conntrack's NEW..UNTRACKED are one value of {@code ct state}; SNAT and DNAT are bits of
@@ -129,12 +124,11 @@ final class NftRules {
     private static String connState(Match.ConnState m) {
         List<String> states = new ArrayList<>();
         List<String> status = new ArrayList<>();
-        for (String s : IptablesRenderer.CT_STATES) {
-            if (!m.states().contains(s)) continue;
-            (s.equals("SNAT") || s.equals("DNAT") ? status : states).add(s.toLowerCase(Locale.ROOT));
+        for (ConntrackState s : ConntrackState.values()) {
+            if (m.states().contains(s.word())) (s.status() ? status : states).add(s.nft());
         }
         for (String s : m.states()) {
-            if (!IptablesRenderer.CT_STATES.contains(s)) throw new IllegalArgumentException("unknown conntrack state '" + s + "'");
+            if (ConntrackState.of(s).isEmpty()) throw new IllegalArgumentException("unknown conntrack state '" + s + "'");
         }
         if (!states.isEmpty() && !status.isEmpty()) {
             throw new IllegalArgumentException("--ctstate " + String.join(",", m.states())

@@ -31,7 +31,7 @@ final class Conntrack {
         CtState state() {
             if (dir == Dir.INVALID) return CtState.INVALID;
             if (dir == Dir.REPLY) return CtState.established(entry.dnat, entry.snat);
-            return entry.dnat || entry.snat ? new CtState(CtState.State.NEW, entry.dnat, entry.snat) : CtState.NEW;
+            return entry.dnat || entry.snat ? new CtState(dev.anyloop.state.ConntrackState.NEW, entry.dnat, entry.snat) : CtState.NEW;
         }
     }
 

@@ -1,30 +1,29 @@
 package dev.anyloop.sim;
 
-import java.util.Locale;
+import dev.anyloop.state.ConntrackState;
 
 /**
- * What conntrack says about a packet on one host: its state (NEW, ESTABLISHED, ...) and whether the
- * connection was destination- or source-NATed there ({@code --ctstate DNAT/SNAT}).
+ * What conntrack says about a packet on one host: its state (NEW, ESTABLISHED, ...; never SNAT or DNAT,
+ * which are status bits) and whether the connection was destination- or source-NATed there
+ * ({@code --ctstate DNAT/SNAT}, nft {@code ct status dnat}).
  */
-public record CtState(State state, boolean dnat, boolean snat) {
-    /** The conntrack states iptables' state and conntrack matches know. */
-    public enum State {
-        NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED;
-
-        public String word() { return name(); }
+public record CtState(ConntrackState state, boolean dnat, boolean snat) {
+    public CtState {
+        if (state.status()) throw new IllegalArgumentException(state + " is a status bit, not a conntrack state");
     }
 
-    public static final CtState NEW = new CtState(State.NEW, false, false);
-    public static final CtState INVALID = new CtState(State.INVALID, false, false);
+    public static final CtState NEW = new CtState(ConntrackState.NEW, false, false);
+    public static final CtState INVALID = new CtState(ConntrackState.INVALID, false, false);
 
-    public static CtState established(boolean dnat, boolean snat) { return new CtState(State.ESTABLISHED, dnat, snat); }
+    public static CtState established(boolean dnat, boolean snat) { return new CtState(ConntrackState.ESTABLISHED, dnat, snat); }
 
     /** True when {@code --ctstate WORD} would match: the state itself, or DNAT / SNAT. */
-    public boolean is(String word) {
-        String w = word.toUpperCase(Locale.ROOT);
-        if ("DNAT".equals(w)) return dnat;
-        if ("SNAT".equals(w)) return snat;
-        return state.name().equals(w);
+    public boolean is(String word) { return ConntrackState.of(word).map(this::is).orElse(false); }
+
+    public boolean is(ConntrackState s) {
+        if (s == ConntrackState.DNAT) return dnat;
+        if (s == ConntrackState.SNAT) return snat;
+        return state == s;
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.net.Proto;
+import dev.anyloop.state.BuiltinChain;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.ConntrackState;
 import dev.anyloop.state.Match;
 import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Route;
@@ -25,26 +27,50 @@ import java.util.Set;
  * target anyloop does not model yields UNKNOWN, naming the rule.
  */
 final class Firewall {
-    /** A built-in chain of a table, in the order the kernel's hooks run them. */
-    enum Hook {
-        RAW_PREROUTING("raw", "PREROUTING"), RAW_OUTPUT("raw", "OUTPUT"),
-        MANGLE_PREROUTING("mangle", "PREROUTING"), MANGLE_INPUT("mangle", "INPUT"), MANGLE_FORWARD("mangle", "FORWARD"),
-        MANGLE_OUTPUT("mangle", "OUTPUT"), MANGLE_POSTROUTING("mangle", "POSTROUTING"),
-        NAT_PREROUTING("nat", "PREROUTING"), NAT_INPUT("nat", "INPUT"), NAT_OUTPUT("nat", "OUTPUT"),
-        NAT_POSTROUTING("nat", "POSTROUTING"),
-        FILTER_INPUT("filter", "INPUT"), FILTER_FORWARD("filter", "FORWARD"), FILTER_OUTPUT("filter", "OUTPUT");
-
-        final String table;
-        final String chain;
-
-        Hook(String table, String chain) {
-            this.table = table;
-            this.chain = chain;
-        }
-    }
-
     /** What a table decided for the packet. */
     enum Kind { ACCEPT, DROP, REJECT, DNAT, SNAT, MASQUERADE, REDIRECT, UNKNOWN, CONTINUE }
+
+    /** What evaluation does after a rule matched: go on, leave the chain, enter another, or decide. */
+    private enum Flow { CONTINUE, RETURN, JUMP, GOTO, DECIDE }
+
+    /** A target's flow and, when it decides, its kind; one visitor so that a new target cannot fall through. */
+    private record Effect(Flow flow, Kind kind) { }
+
+    private static final class Effects implements Target.Visitor<Effect> {
+        private final boolean fwmarkRules;
+
+        Effects(boolean fwmarkRules) { this.fwmarkRules = fwmarkRules; }
+
+        private static Effect decide(Kind k) { return new Effect(Flow.DECIDE, k); }
+
+        public Effect visit(Target.Accept t) { return decide(Kind.ACCEPT); }
+
+        public Effect visit(Target.Drop t) { return decide(Kind.DROP); }
+
+        public Effect visit(Target.Reject t) { return decide(Kind.REJECT); }
+
+        public Effect visit(Target.Return t) { return new Effect(Flow.RETURN, Kind.CONTINUE); }
+
+        public Effect visit(Target.Jump t) { return new Effect(Flow.JUMP, Kind.CONTINUE); }
+
+        public Effect visit(Target.Goto t) { return new Effect(Flow.GOTO, Kind.CONTINUE); }
+
+        public Effect visit(Target.Log t) { return new Effect(Flow.CONTINUE, Kind.CONTINUE); }
+
+        public Effect visit(Target.Dnat t) { return decide(Kind.DNAT); }
+
+        public Effect visit(Target.Snat t) { return decide(Kind.SNAT); }
+
+        public Effect visit(Target.Masquerade t) { return decide(Kind.MASQUERADE); }
+
+        public Effect visit(Target.Redirect t) { return decide(Kind.REDIRECT); }
+
+        public Effect visit(Target.None t) { return new Effect(Flow.CONTINUE, Kind.CONTINUE); }
+
+        public Effect visit(Target.Unsupported t) {
+            return harmless(t.text(), fwmarkRules) ? new Effect(Flow.CONTINUE, Kind.CONTINUE) : decide(Kind.UNKNOWN);
+        }
+    }
 
     /** A decision and the rule (or policy) that made it; precomputed so evaluation allocates nothing. */
     static final class Hit {
@@ -85,6 +111,7 @@ final class Firewall {
         final Cond[] conds;
         final boolean unknown;
         final Hit hit;
+        final Flow flow;
         CChain jump;
         boolean hasSrc;
         boolean srcNeg;
@@ -95,11 +122,12 @@ final class Firewall {
         long dstNet;
         long dstMask;
 
-        CRule(Rule rule, Cond[] conds, boolean unknown, Hit hit) {
+        CRule(Rule rule, Cond[] conds, boolean unknown, Hit hit, Flow flow) {
             this.rule = rule;
             this.conds = conds;
             this.unknown = unknown;
             this.hit = hit;
+            this.flow = flow;
         }
     }
 
@@ -150,7 +178,7 @@ final class Firewall {
 
     private static final Hit NO_TABLE = new Hit(Kind.ACCEPT, new Target.Accept(), "", "", 0, null);
     private final Map<String, Map<String, CChain>> tables = new HashMap<>();
-    private final CChain[] hooks = new CChain[Hook.values().length];
+    private final CChain[] hooks = new CChain[BuiltinChain.values().length];
     private final Family family;
 
     Firewall(Netfilter nf, boolean fwmarkRules) {
@@ -172,23 +200,14 @@ final class Firewall {
             for (Map.Entry<CRule, String> j : jumps.entrySet()) j.getKey().jump = chains.get(j.getValue());
             tables.put(t.name(), chains);
         }
-        for (Hook k : Hook.values()) {
-            CChain c = tables.getOrDefault(k.table, Map.of()).get(k.chain);
+        for (BuiltinChain k : BuiltinChain.values()) {
+            CChain c = tables.getOrDefault(k.table().word(), Map.of()).get(k.chain());
             hooks[k.ordinal()] = c != null && c.policy != null ? c : null;
         }
     }
 
-    private static Kind kindOf(Target t) {
-        if (t instanceof Target.Accept) return Kind.ACCEPT;
-        if (t instanceof Target.Drop) return Kind.DROP;
-        if (t instanceof Target.Reject) return Kind.REJECT;
-        if (t instanceof Target.Dnat) return Kind.DNAT;
-        if (t instanceof Target.Snat) return Kind.SNAT;
-        if (t instanceof Target.Masquerade) return Kind.MASQUERADE;
-        if (t instanceof Target.Redirect) return Kind.REDIRECT;
-        if (t instanceof Target.Unsupported) return Kind.UNKNOWN;
-        return Kind.CONTINUE; // jump, goto, return, log, no target: evaluation goes on
-    }
+    /** A policy's kind: ACCEPT or DROP (the parsers allow no other). */
+    private static Kind kindOf(Target t) { return t.accept(new Effects(false)).kind(); }
 
     /**
      * Targets that do not end evaluation nor change where a packet goes: they are stepped over.
@@ -206,11 +225,8 @@ final class Firewall {
         int n = 0;
         Match.Source fastSrc = null;
         Match.Destination fastDst = null;
+        Conds compiler = new Conds();
         for (Match m : r.matches()) {
-            if (m instanceof Match.Unsupported) {
-                unsupportedMatch = true;
-                continue;
-            }
             if (family == Family.V4 && fastSrc == null && m instanceof Match.Source s && s.prefix().family() == Family.V4) {
                 fastSrc = s;
                 continue;
@@ -219,16 +235,20 @@ final class Firewall {
                 fastDst = d;
                 continue;
             }
-            Cond c = cond(m);
+            Cond c = m.accept(compiler);
+            if (c == null) {
+                unsupportedMatch = true;
+                continue;
+            }
             conds[n++] = m.negated() ? (p, i, o, h) -> !c.test(p, i, o, h) : c;
         }
         Cond[] used = java.util.Arrays.copyOf(conds, n);
         Target t = r.target();
-        boolean passes = t instanceof Target.Log || t instanceof Target.None
-                || (t instanceof Target.Unsupported u && harmless(u.text(), fwmarkRules));
-        boolean unknown = !passes && (unsupportedMatch || t instanceof Target.Unsupported);
-        Kind k = unknown ? Kind.UNKNOWN : passes ? Kind.CONTINUE : kindOf(t);
-        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r));
+        Effect e = t.accept(new Effects(fwmarkRules));
+        // a rule that only counts or logs changes nothing, whatever its unmodelled matches say
+        boolean unknown = e.kind() == Kind.UNKNOWN || (unsupportedMatch && e.flow() != Flow.CONTINUE);
+        Kind k = unknown ? Kind.UNKNOWN : e.kind();
+        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r), unknown ? Flow.DECIDE : e.flow());
         if (fastSrc != null) {
             c.hasSrc = true;
             c.srcNeg = fastSrc.negated();
@@ -244,37 +264,51 @@ final class Firewall {
         return c;
     }
 
-    private Cond cond(Match m) {
-        if (m instanceof Match.Source s) return (p, i, o, h) -> Prefixes.contains(s.prefix(), p.src());
-        if (m instanceof Match.Destination d) return (p, i, o, h) -> Prefixes.contains(d.prefix(), p.dst());
-        if (m instanceof Match.InInterface x) return (p, i, o, h) -> x.matches(i);
-        if (m instanceof Match.OutInterface x) return (p, i, o, h) -> x.matches(o);
-        if (m instanceof Match.Protocol x) {
+    /** A match compiled to a condition; null for one anyloop does not model. */
+    private final class Conds implements Match.Visitor<Cond> {
+        public Cond visit(Match.Source s) { return (p, i, o, h) -> Prefixes.contains(s.prefix(), p.src()); }
+
+        public Cond visit(Match.Destination d) { return (p, i, o, h) -> Prefixes.contains(d.prefix(), p.dst()); }
+
+        public Cond visit(Match.InInterface x) { return (p, i, o, h) -> x.matches(i); }
+
+        public Cond visit(Match.OutInterface x) { return (p, i, o, h) -> x.matches(o); }
+
+        public Cond visit(Match.Protocol x) {
             int num = protoNumber(x.name());
             return (p, i, o, h) -> num == 0 || num == protoOf(p);
         }
-        if (m instanceof Match.DstPorts x) {
+
+        public Cond visit(Match.DstPorts x) {
             PortRange[] rs = x.ranges().toArray(new PortRange[0]);
             return (p, i, o, h) -> p.proto() != Proto.ICMP && anyContains(rs, p.dport());
         }
-        if (m instanceof Match.SrcPorts x) {
+
+        public Cond visit(Match.SrcPorts x) {
             PortRange[] rs = x.ranges().toArray(new PortRange[0]);
             return (p, i, o, h) -> p.proto() != Proto.ICMP && anyContains(rs, p.sport());
         }
-        if (m instanceof Match.IcmpType x) {
+
+        public Cond visit(Match.IcmpType x) {
             // type 255 is "any"; our echo packets carry code 0
             return (p, i, o, h) -> p.proto() == Proto.ICMP && (x.type() == 255 || x.type() == p.icmpType() && x.code() <= 0);
         }
-        if (m instanceof Match.ConnState x) {
-            Set<String> states = x.states();
+
+        public Cond visit(Match.ConnState x) {
+            // a word iptables would not load matches nothing here
+            ConntrackState[] states = x.states().stream().flatMap(w -> ConntrackState.of(w).stream()).toArray(ConntrackState[]::new);
             return (p, i, o, h) -> {
-                for (String s : states) if (p.ct().is(s)) return true;
+                for (ConntrackState s : states) if (p.ct().is(s)) return true;
                 return false;
             };
         }
-        Match.AddrType a = (Match.AddrType) m;
-        String want = a.type().toUpperCase(Locale.ROOT);
-        return (p, i, o, h) -> addrType(h, a.source() ? p.src() : p.dst()).equals(want);
+
+        public Cond visit(Match.AddrType a) {
+            String want = a.type().toUpperCase(Locale.ROOT);
+            return (p, i, o, h) -> addrType(h, a.source() ? p.src() : p.dst()).equals(want);
+        }
+
+        public Cond visit(Match.Unsupported m) { return null; }
     }
 
     private String addrType(HostModel h, Ip ip) {
@@ -315,15 +349,16 @@ final class Firewall {
      * without those rules does. Each rule that matches is recorded when explaining.
      */
     Hit run(String table, String chain, Packet p, String in, String out, HostModel h, Recorder rec) {
-        for (Hook k : Hook.values()) if (k.table.equals(table) && k.chain.equals(chain)) return run(k, p, in, out, h, rec);
-        throw new IllegalArgumentException("no built-in chain " + chain + " in table " + table);
+        BuiltinChain k = BuiltinChain.of(table, chain)
+                .orElseThrow(() -> new IllegalArgumentException("no built-in chain " + chain + " in table " + table));
+        return run(k, p, in, out, h, rec);
     }
 
     /** Runs one hook's built-in chain; the chains were resolved when the firewall was compiled. */
-    Hit run(Hook hook, Packet p, String in, String out, HostModel h, Recorder rec) {
+    Hit run(BuiltinChain hook, Packet p, String in, String out, HostModel h, Recorder rec) {
         CChain base = hooks[hook.ordinal()];
         if (base == null) return NO_TABLE;
-        String table = hook.table;
+        String table = hook.table().word();
         CChain cur = base;
         int pos = 0;
         CChain[] stackC = null;
@@ -346,19 +381,20 @@ final class Firewall {
             CRule r = cur.rules[pos++];
             if (!conds(r, p, in, out, h)) continue;
             if (rec.explain()) rec.add(r.hit.step(h.name));
-            if (r.unknown) return r.hit;
-            Target tg = r.rule.target();
-            if (tg instanceof Target.Log || tg instanceof Target.None || tg instanceof Target.Unsupported) continue;
-            if (tg instanceof Target.Return) {
+            Flow flow = r.flow;
+            if (flow == Flow.DECIDE) return r.hit;
+            if (flow == Flow.CONTINUE) continue;
+            if (flow == Flow.RETURN) {
                 if (depth == 0) return policy(base, h, rec);
                 depth--;
                 cur = stackC[depth];
                 pos = stackP[depth];
                 continue;
             }
-            if (tg instanceof Target.Jump || tg instanceof Target.Goto) {
+            {
+                Target tg = r.rule.target();
                 if (r.jump == null) return new Hit(Kind.UNKNOWN, tg, table, cur.name, pos, r.rule); // chain missing
-                if (tg instanceof Target.Jump) {
+                if (flow == Flow.JUMP) {
                     if (stackC == null) {
                         stackC = new CChain[32];
                         stackP = new int[32];
@@ -372,9 +408,8 @@ final class Firewall {
                 pos = 0;
                 continue;
             }
-            return r.hit;
         }
-        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + hook.chain);
+        throw new IllegalStateException("netfilter evaluation on " + h.name + " did not end in " + table + " " + hook.chain());
     }
 
     private static Hit policy(CChain base, HostModel h, Recorder rec) {

@@ -8,6 +8,7 @@ import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
+import dev.anyloop.state.SysctlKey;
 import dev.anyloop.state.Sysctls;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,8 +111,8 @@ final class HostModel {
         this.conf = new HashMap<>();
         for (String dev : devices) conf.put(dev, devConf(s, dev));
         this.forward6 = s.ipv6Forwarding();
-        this.ignoreEcho4 = s.ignoresEcho();
-        this.ignoreEcho6 = "1".equals(s.get("net.ipv6.icmp.echo_ignore_all").orElse("0").trim());
+        this.ignoreEcho4 = s.ignoresEcho(Family.V4);
+        this.ignoreEcho6 = s.ignoresEcho(Family.V6);
         this.listeners = d.listeners().toArray(new Listener[0]);
         this.devNames = devices.toArray(new String[0]);
         int nd = devNames.length;
@@ -136,19 +137,7 @@ final class HostModel {
     }
 
     private static DevConf devConf(Sysctls s, String dev) {
-        int arpAll = intOf(s, "net.ipv4.conf.all.arp_ignore", 0);
-        int arpDev = intOf(s, "net.ipv4.conf." + dev + ".arp_ignore", intOf(s, "net.ipv4.conf.default.arp_ignore", 0));
-        // conf.DEV.forwarding follows ip_forward unless the snapshot says otherwise
-        int fwd = intOf(s, "net.ipv4.conf." + dev + ".forwarding", s.ipv4Forwarding() ? 1 : 0);
-        return new DevConf(s.rpFilter(dev), s.routeLocalnet(dev), Math.max(arpAll, arpDev), fwd == 1);
-    }
-
-    private static int intOf(Sysctls s, String key, int def) {
-        try {
-            return s.get(key).map(v -> Integer.parseInt(v.trim())).orElse(def);
-        } catch (NumberFormatException e) {
-            return def;
-        }
+        return new DevConf(s.rpFilter(dev), s.routeLocalnet(dev), s.get(SysctlKey.ARP_IGNORE, dev), s.ipv4Forwarding(dev));
     }
 
     /** The index of {@code dev} in {@link #devices}, or -1. */

@@ -3,6 +3,7 @@ package dev.anyloop.sim;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Proto;
+import dev.anyloop.state.BuiltinChain;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Route;
@@ -101,20 +102,20 @@ final class Tracer {
         if (!r.usable()) return endRoute(w, h, r, p.dst(), p.src(), "lo");
         if (!fixed && !chooseSource(w, h, r)) return null;
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, Firewall.Hook.RAW_OUTPUT, "", outDev(r)) || !table(w, h, Firewall.Hook.MANGLE_OUTPUT, "", outDev(r))) return null;
+        if (!table(w, h, BuiltinChain.RAW_OUTPUT, "", outDev(r)) || !table(w, h, BuiltinChain.MANGLE_OUTPUT, "", outDev(r))) return null;
         Ip before = w.pkt.dst();
-        if (!dstNat(w, h, seen, Firewall.Hook.NAT_OUTPUT, "", outDev(r))) return null;
+        if (!dstNat(w, h, seen, BuiltinChain.NAT_OUTPUT, "", outDev(r))) return null;
         if (!w.pkt.dst().equals(before)) { // ip_route_me_harder: the new destination is routed again
             r = route(w, h, w.pkt.dst(), w.pkt.src(), "lo");
             if (!r.usable()) return endRoute(w, h, r, w.pkt.dst(), w.pkt.src(), "lo");
         }
         String out = outDev(r);
-        if (!table(w, h, Firewall.Hook.FILTER_OUTPUT, "", out)) return null;
-        if (!table(w, h, Firewall.Hook.MANGLE_POSTROUTING, "", out)) return null;
-        if (!srcNat(w, h, seen, Firewall.Hook.NAT_POSTROUTING, "", out, nextHop(r, w.pkt.dst()))) return null;
+        if (!table(w, h, BuiltinChain.FILTER_OUTPUT, "", out)) return null;
+        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, "", out)) return null;
+        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, "", out, nextHop(r, w.pkt.dst()))) return null;
         if (r.type() == Route.Type.LOCAL) {
             // looped back through lo: PREROUTING (raw, mangle; nat already bound) then INPUT, no new route lookup
-            if (!table(w, h, Firewall.Hook.RAW_PREROUTING, "lo", "") || !table(w, h, Firewall.Hook.MANGLE_PREROUTING, "lo", "")) return null;
+            if (!table(w, h, BuiltinChain.RAW_PREROUTING, "lo", "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, "lo", "")) return null;
             localDeliver(w, h, "lo", seen, true);
             return null;
         }
@@ -169,9 +170,9 @@ final class Tracer {
             return null;
         }
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, Firewall.Hook.RAW_PREROUTING, dev, "") || !table(w, h, Firewall.Hook.MANGLE_PREROUTING, dev, "")) return null;
+        if (!table(w, h, BuiltinChain.RAW_PREROUTING, dev, "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, dev, "")) return null;
         // nat PREROUTING runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
-        if (!dstNat(w, h, seen, Firewall.Hook.NAT_PREROUTING, dev, "")) return null;
+        if (!dstNat(w, h, seen, BuiltinChain.NAT_PREROUTING, dev, "")) return null;
         Packet p = w.pkt;
         if (f == Family.V4 && !martian(w, h, dev)) return null;
         FibResult r = route(w, h, p.dst(), p.src(), dev);
@@ -203,10 +204,10 @@ final class Tracer {
         }
         w.pkt = p.withTtl(p.ttl() - 1);
         if (w.explain) w.add(new Step.Forwarded(h.name, dev, out, w.pkt.ttl()));
-        if (!table(w, h, Firewall.Hook.MANGLE_FORWARD, dev, out) || !table(w, h, Firewall.Hook.FILTER_FORWARD, dev, out)) return null;
-        if (!table(w, h, Firewall.Hook.MANGLE_POSTROUTING, dev, out)) return null;
+        if (!table(w, h, BuiltinChain.MANGLE_FORWARD, dev, out) || !table(w, h, BuiltinChain.FILTER_FORWARD, dev, out)) return null;
+        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, dev, out)) return null;
         Ip nh = nextHop(r, w.pkt.dst());
-        if (!srcNat(w, h, seen, Firewall.Hook.NAT_POSTROUTING, dev, out, nh)) return null;
+        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, dev, out, nh)) return null;
         return egress(w, h, out, nh);
     }
 
@@ -241,8 +242,8 @@ final class Tracer {
     // ---- delivery -----------------------------------------------------------------------------
 
     private void localDeliver(Walk w, HostModel h, String in, Conntrack.Seen seen, boolean loopedBack) {
-        if (!table(w, h, Firewall.Hook.MANGLE_INPUT, in, "") || !table(w, h, Firewall.Hook.FILTER_INPUT, in, "")) return;
-        if (!loopedBack && !srcNat(w, h, seen, Firewall.Hook.NAT_INPUT, in, "", w.pkt.src())) return;
+        if (!table(w, h, BuiltinChain.MANGLE_INPUT, in, "") || !table(w, h, BuiltinChain.FILTER_INPUT, in, "")) return;
+        if (!loopedBack && !srcNat(w, h, seen, BuiltinChain.NAT_INPUT, in, "", w.pkt.src())) return;
         Packet p = w.pkt;
         w.deliveredAt = h;
         w.delivered = p;
@@ -366,7 +367,7 @@ final class Tracer {
     }
 
     /** Runs a table that filters (raw, mangle, filter); false if it ended the walk. */
-    private boolean table(Walk w, HostModel h, Firewall.Hook hook, String in, String out) {
+    private boolean table(Walk w, HostModel h, BuiltinChain hook, String in, String out) {
         Firewall.Hit hit = h.fw(w.pkt.family()).run(hook, w.pkt, in, out, h, w);
         switch (hit.kind) {
             case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
@@ -377,7 +378,7 @@ final class Tracer {
     }
 
     /** nat PREROUTING / OUTPUT for a new flow (DNAT, REDIRECT); un-SNAT for a reply. */
-    private boolean dstNat(Walk w, HostModel h, Conntrack.Seen seen, Firewall.Hook chain, String in, String out) {
+    private boolean dstNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out) {
         Conntrack.Entry e = seen.entry();
         if (seen.dir() == Conntrack.Dir.REPLY) {
             if (e.snat) rewrite(w, h, "un-SNAT (conntrack)", w.pkt.withDst(e.orig.src(), e.orig.sport()), null);
@@ -389,7 +390,7 @@ final class Tracer {
     }
 
     /** nat POSTROUTING / INPUT for a new flow (SNAT, MASQUERADE); un-DNAT for a reply. */
-    private boolean srcNat(Walk w, HostModel h, Conntrack.Seen seen, Firewall.Hook chain, String in, String out, Ip nh) {
+    private boolean srcNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out, Ip nh) {
         Conntrack.Entry e = seen.entry();
         if (seen.dir() == Conntrack.Dir.REPLY) {
             if (e.dnat) rewrite(w, h, "un-DNAT (conntrack)", w.pkt.withSrc(e.orig.dst(), e.orig.dport()), null);
@@ -400,7 +401,7 @@ final class Tracer {
         return nat(w, h, e, chain, in, out, nh);
     }
 
-    private boolean nat(Walk w, HostModel h, Conntrack.Entry e, Firewall.Hook chain, String in, String out, Ip nh) {
+    private boolean nat(Walk w, HostModel h, Conntrack.Entry e, BuiltinChain chain, String in, String out, Ip nh) {
         Firewall.Hit hit = h.fw(w.pkt.family()).run(chain, w.pkt, in, out, h, w);
         Packet p = w.pkt;
         switch (hit.kind) {

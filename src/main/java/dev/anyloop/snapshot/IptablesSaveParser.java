@@ -3,6 +3,7 @@ package dev.anyloop.snapshot;
 import dev.anyloop.net.Family;
 import dev.anyloop.snapshot.IptablesTokenizer.Token;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.IptablesTable;
 import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Table;
@@ -93,8 +94,7 @@ public final class IptablesSaveParser {
         Optional<Target> policy;
         if (w[1].equals("-")) {
             policy = Optional.empty();
-            List<String> builtins = Table.BUILTIN.get(table);
-            if (builtins != null && builtins.contains(name)) {
+            if (IptablesTable.builtinsOf(table).contains(name)) {
                 throw SnapshotException.atLine(file, n, "expected a policy ACCEPT or DROP for built-in chain " + name + ", found '-'");
             }
         } else if (w[1].equals("ACCEPT")) {

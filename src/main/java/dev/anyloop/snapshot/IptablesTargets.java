@@ -4,6 +4,7 @@ import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.snapshot.IptablesTokenizer.Token;
+import dev.anyloop.state.RejectWith;
 import dev.anyloop.state.Target;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +41,7 @@ final class IptablesTargets {
             case "REJECT": {
                 if (!only(opts, Set.of("--reject-with"))) return new Target.Unsupported(text);
                 // iptables-save always prints --reject-with; a hand-written rule without it gets the default
-                String dflt = family == Family.V4 ? "icmp-port-unreachable" : "icmp6-port-unreachable";
-                return new Target.Reject(value(opts, "--reject-with").orElse(dflt));
+                return new Target.Reject(value(opts, "--reject-with").orElse(RejectWith.defaultWord(family)));
             }
             case "LOG": {
                 Set<String> allowed = new java.util.HashSet<>(LOG_DETAIL);

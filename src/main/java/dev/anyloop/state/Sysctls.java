@@ -1,12 +1,14 @@
 package dev.anyloop.state;
 
+import dev.anyloop.net.Family;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The sysctl keys that change forwarding behaviour, as "net.ipv4.ip_forward" -> "1". A key that is
- * absent has the kernel default, which these accessors supply.
+ * The sysctl values of a host, as "net.ipv4.ip_forward" -> "1". A key that is absent has the kernel
+ * default. The accessors read only keys of {@link SysctlKey}, combining conf.all, conf.default and the
+ * device's own value as the kernel does.
  */
 public record Sysctls(Map<String, String> values) {
     public Sysctls {
@@ -17,30 +19,47 @@ public record Sysctls(Map<String, String> values) {
 
     public Optional<String> get(String key) { return Optional.ofNullable(values.get(key)); }
 
-    /** net.ipv4.ip_forward, default 0. */
-    public boolean ipv4Forwarding() { return "1".equals(values.getOrDefault("net.ipv4.ip_forward", "0")); }
-
-    /** net.ipv6.conf.all.forwarding, default 0. */
-    public boolean ipv6Forwarding() { return "1".equals(values.getOrDefault("net.ipv6.conf.all.forwarding", "0")); }
+    /** A global key's value, or its kernel default. */
+    public int get(SysctlKey k) { return intOf(k.key(), k.kernelDefault()); }
 
     /**
-     * The rp_filter mode in force on {@code dev}: the kernel uses max(conf.all, conf.DEV), 0 off,
-     * 1 strict, 2 loose. A device without its own key takes conf.default's value.
+     * A per-device key's value in force on {@code dev}: the device's own value (conf.default's when it has none),
+     * combined with conf.all as {@link SysctlKey#combine()} says.
      */
-    public int rpFilter(String dev) {
-        int all = intOf("net.ipv4.conf.all.rp_filter", 0);
-        int def = intOf("net.ipv4.conf.default.rp_filter", 0);
-        int mine = intOf("net.ipv4.conf." + dev.replace('.', '/') + ".rp_filter", def);
-        return Math.max(all, mine);
+    public int get(SysctlKey k, String dev) {
+        int def = intOf(k.key("default"), k.kernelDefault());
+        int mine = intOf(k.key(dev), def);
+        int all = intOf(k.key("all"), k.kernelDefault());
+        switch (k.combine()) {
+            case MAX: return Math.max(all, mine);
+            case OR: return all != 0 || mine != 0 ? 1 : 0;
+            case DEVICE: return mine;
+            default: throw new IllegalStateException(k + " is global");
+        }
     }
 
-    /** net.ipv4.conf.DEV.route_localnet (max of all and dev): lets 127/8 be routed. */
-    public boolean routeLocalnet(String dev) {
-        return intOf("net.ipv4.conf.all.route_localnet", 0) == 1 || intOf("net.ipv4.conf." + dev + ".route_localnet", 0) == 1;
+    /** net.ipv4.ip_forward, default 0. */
+    public boolean ipv4Forwarding() { return get(SysctlKey.IP_FORWARD) == 1; }
+
+    /** net.ipv6.conf.all.forwarding, default 0. */
+    public boolean ipv6Forwarding() { return intOf(SysctlKey.IPV6_FORWARDING.key("all"), 0) == 1; }
+
+    /** net.ipv4.conf.DEV.forwarding: follows ip_forward unless the device says otherwise. */
+    public boolean ipv4Forwarding(String dev) { return intOf(SysctlKey.IPV4_FORWARDING.key(dev), ipv4Forwarding() ? 1 : 0) == 1; }
+
+    /** The rp_filter mode in force on {@code dev}: max(conf.all, conf.DEV), 0 off, 1 strict, 2 loose. */
+    public int rpFilter(String dev) { return get(SysctlKey.RP_FILTER, dev); }
+
+    /** route_localnet (conf.all or the device's): lets 127/8 be routed. */
+    public boolean routeLocalnet(String dev) { return get(SysctlKey.ROUTE_LOCALNET, dev) == 1; }
+
+    /** icmp_echo_ignore_all of the family. */
+    public boolean ignoresEcho(Family f) {
+        return get(f == Family.V4 ? SysctlKey.ICMP_ECHO_IGNORE_ALL : SysctlKey.ICMPV6_ECHO_IGNORE_ALL) == 1;
     }
 
     /** net.ipv4.icmp_echo_ignore_all. */
-    public boolean ignoresEcho() { return intOf("net.ipv4.icmp_echo_ignore_all", 0) == 1; }
+    public boolean ignoresEcho() { return ignoresEcho(Family.V4); }
 
     private int intOf(String key, int def) {
         String v = values.get(key);

@@ -7,12 +7,14 @@ import java.util.Optional;
 
 /** One netfilter table (filter, nat, mangle, raw) and its chains in declaration order. */
 public record Table(String name, List<Chain> chains) {
-    /** Built-in chains of each table, in the order iptables-save prints them. */
-    public static final Map<String, List<String>> BUILTIN = Map.of(
-            "filter", List.of("INPUT", "FORWARD", "OUTPUT"),
-            "nat", List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
-            "mangle", List.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"),
-            "raw", List.of("PREROUTING", "OUTPUT"));
+    /** Built-in chains of each table, in the order iptables-save prints them: a view of {@link IptablesTable}. */
+    public static final Map<String, List<String>> BUILTIN = builtins();
+
+    private static Map<String, List<String>> builtins() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (IptablesTable t : IptablesTable.values()) m.put(t.word(), t.builtinChains());
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     public Table {
         chains = List.copyOf(chains);
@@ -29,8 +31,8 @@ public record Table(String name, List<Chain> chains) {
 
     /** A table holding just its built-in chains, empty, with ACCEPT policies. */
     public static Table empty(String name) {
-        List<String> names = BUILTIN.get(name);
-        if (names == null) throw new IllegalArgumentException("unknown netfilter table '" + name + "'");
+        List<String> names = IptablesTable.of(name).map(IptablesTable::builtinChains)
+                .orElseThrow(() -> new IllegalArgumentException("unknown netfilter table '" + name + "'"));
         return new Table(name, names.stream().map(n -> Chain.builtin(n, new Target.Accept(), List.of())).toList());
     }
 }

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class SnapshotterTest {
+    /** Regression: conf.DEV.forwarding and arp_ignore were read by the simulator but dropped from snapshots. */
     @Test
-    void keepsOnlyTheForwardingKeysOfSysctlA() {
+    void keepsExactlyTheKeysTheSimulatorReads() {
         String all = String.join("\n",
                 "net.ipv4.conf.all.route_localnet = 0",
                 "net.ipv4.conf.all.rp_filter = 2",
                 "net.ipv4.conf.all.forwarding = 1",
+                "net.ipv4.conf.eth0.arp_ignore = 1",
                 "net.ipv4.conf.eth0/100.rp_filter = 1",
                 "net.ipv4.icmp_echo_ignore_all = 0",
                 "net.ipv4.icmp_echo_ignore_broadcasts = 1",
@@ -22,10 +24,13 @@ class SnapshotterTest {
         assertThat(Snapshotter.forwardingKeys(all)).isEqualTo(String.join("\n",
                 "net.ipv4.conf.all.route_localnet = 0",
                 "net.ipv4.conf.all.rp_filter = 2",
+                "net.ipv4.conf.all.forwarding = 1",
+                "net.ipv4.conf.eth0.arp_ignore = 1",
                 "net.ipv4.conf.eth0/100.rp_filter = 1",
                 "net.ipv4.icmp_echo_ignore_all = 0",
                 "net.ipv4.ip_forward = 1",
-                "net.ipv6.conf.all.forwarding = 1") + "\n");
+                "net.ipv6.conf.all.forwarding = 1",
+                "net.ipv6.conf.eth0.forwarding = 1") + "\n");
     }
 
     @Test

@@ -82,7 +82,7 @@ class FirewallTest {
         String in = t[5];
         if (t.length > 7) {
             String[] ct = t[7].split(",");
-            p = p.withCt(new CtState(CtState.State.valueOf(ct[0]), t[7].contains("DNAT"), t[7].contains("SNAT")));
+            p = p.withCt(new CtState(dev.anyloop.state.ConntrackState.valueOf(ct[0]), t[7].contains("DNAT"), t[7].contains("SNAT")));
         }
         Steps rec = new Steps();
         Firewall.Hit hit = hm.fw4.run("filter", "INPUT", p, in, "", hm, rec);

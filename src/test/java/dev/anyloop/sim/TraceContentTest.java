@@ -94,7 +94,7 @@ class TraceContentTest {
         List<Step.RuleMatched> m = steps(rt.forward(), Step.RuleMatched.class);
         assertThat(m).extracting(Step.RuleMatched::chain, Step.RuleMatched::index)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("INPUT", 1), org.assertj.core.groups.Tuple.tuple("LOOPBACK_ADDR", 2));
-        assertThat(rt.render()).contains("filter LOOPBACK_ADDR rule 2: -p tcp --dport 80 -j ACCEPT");
+        assertThat(rt.render()).contains("filter LOOPBACK_ADDR rule 2: -p tcp -m tcp --dport 80 -j ACCEPT");
     }
 
     @Test
@@ -124,7 +124,7 @@ class TraceContentTest {
             assertThat(s.after().dst()).isEqualTo(Ip.parse("192.168.2.10"));
         });
         assertThat(steps(rt.reply().orElseThrow(), Step.ConntrackState.class))
-                .allSatisfy(c -> assertThat(c.state().state()).isEqualTo(CtState.State.ESTABLISHED));
+                .allSatisfy(c -> assertThat(c.state().state()).isEqualTo(dev.anyloop.state.ConntrackState.ESTABLISHED));
     }
 
     @Test
@@ -183,7 +183,7 @@ class TraceContentTest {
         RoundTrip rt = SimulatorScenariosTest.t3().sim().roundTrip("iot", Ip.parse("10.1.1.1"), Proto.TCP, 80);
         String text = rt.render();
         assertThat(text).contains("NOT REACHABLE").contains("router:").contains("table main 10.1.1.1/32 metric 1")
-                .contains("filter FORWARD rule 1: ! -i eth1 -d 10.1.1.1/32 -j DROP").contains("verdict: DROPPED at router");
+                .contains("filter FORWARD rule 1: -d 10.1.1.1/32 ! -i eth1 -j DROP").contains("verdict: DROPPED at router");
         JsonNode j = new ObjectMapper().valueToTree(rt.toJson());
         assertThat(j.get("reachable").asBoolean()).isFalse();
         assertThat(j.at("/verdict/kind").asText()).isEqualTo("DROPPED");
