@@ -86,6 +86,19 @@ class WatchCommandTest {
     }
 
     @Test
+    void notRoot() {
+        java.util.function.BooleanSupplier was = WatchCommand.root;
+        WatchCommand.root = () -> false;
+        try {
+            Cli c = Cli.run("watch", HOME, "--host", "router");
+            assertThat(c.exit()).isEqualTo(2);
+            assertThat(c.err()).contains("watch changes routes and needs root (CAP_NET_ADMIN)").contains("nothing was changed");
+        } finally {
+            WatchCommand.root = was;
+        }
+    }
+
+    @Test
     void metricsAddressParsing() {
         assertThat(WatchCommand.Address.parse("9477").toString()).isEqualTo("/127.0.0.1:9477");
         assertThat(WatchCommand.Address.parse("0.0.0.0:9100").toString()).isEqualTo("/0.0.0.0:9100");

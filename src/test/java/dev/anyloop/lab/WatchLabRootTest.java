@@ -9,7 +9,9 @@ import dev.anyloop.intent.ProbePairs;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.RunDirs;
+import dev.anyloop.os.SelfProcess;
 import dev.anyloop.state.Network;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +48,10 @@ class WatchLabRootTest {
 
     @AfterAll
     static void down() {
+        List<Long> pids = LabWatch.running(LAB).stream().map(LabWatch.Daemon::pid).toList();
         Lab.down(LAB);
+        // lab down stops the watches it started
+        for (long pid : pids) assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(new Netns().list()).noneMatch(n -> n.startsWith("al-" + LAB + "-"));
     }
 
@@ -112,6 +117,63 @@ class WatchLabRootTest {
                 .anySatisfy(l -> assertThat(l).contains(" pi2 ").contains("(\"pi2\")"));
         // lab status shows the watch and its table
         assertThat(Lab.status(LAB).namespaces().get(ns("router"))).contains(LabWatch.running(LAB).get(0).pid());
+    }
+
+    /** anyloop watch ARGS run as a new JVM already inside the router's namespace (never re-exec'ing the test JVM). */
+    static CommandRunner.Result watchInRouter(String... args) {
+        List<String> argv = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns("router"), "--"));
+        List<String> all = new ArrayList<>(List.of("watch"));
+        all.addAll(List.of(args));
+        argv.addAll(SelfProcess.java("dev.anyloop.cli.Main", all));
+        return new CommandRunner().run(argv, Optional.empty(), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void onceMetricsTakenStatusAndReload(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // --once: the health table of the live lab, exit 0 when every instance answered
+        CommandRunner.Result once = watchInRouter(HOME.toString(), "--host", "router", "--netns", ns("router"), "--once");
+        assertThat(once.exit()).as(once.err()).isZero();
+        assertThat(once.out()).contains("SERVICE").containsPattern("dns +10\\.53\\.0\\.53 +pi2 +dns +up +in +ok: udp dns: NOERROR");
+        // a second watch cannot have the metrics port the lab's watch holds: exit 2, nothing started
+        CommandRunner.Result taken = watchInRouter(HOME.toString(), "--host", "router", "--netns", ns("router"),
+                "--metrics", "127.0.0.1:" + LabWatch.METRICS_PORT);
+        assertThat(taken.exit()).isEqualTo(2);
+        assertThat(taken.err()).contains("metrics address 127.0.0.1:" + LabWatch.METRICS_PORT + " is not free").contains("nothing was changed");
+        // lab status lists the watch and its table
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = dev.anyloop.cli.Main.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(java.io.Writer.nullWriter()))
+                .execute("lab", "status", "--name", LAB);
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("watch on router: checking (pid ").contains("dns       10.53.0.53   pi1");
+        // SIGHUP: a bad file is refused and the running configuration kept; a good one is taken
+        LabWatch.stop(LAB);
+        Path copy = dir.resolve("home.yaml");
+        Files.copy(HOME, copy);
+        LabWatch.start(LAB, copy, intent, Duration.ofSeconds(60));
+        long pid = LabWatch.running(LAB).get(0).pid();
+        Files.writeString(copy, Files.readString(HOME).replace("probe-sources: [10.255.1.0/24]", "probe-sources: [10.255.1.0/24]\n  interval: 5ms"));
+        assertThat(SelfProcess.signal(pid, "HUP")).isTrue();
+        awaitLog("event=reload-refused");
+        assertThat(RunDirs.read(log()).orElse("")).contains("interval: 5ms is below the minimum of 10ms");
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+        Files.writeString(copy, Files.readString(HOME).replace("dns: { query", "dns: { rise: 2, query"));
+        assertThat(SelfProcess.signal(pid, "HUP")).isTrue();
+        awaitLog("event=reloaded");
+        // the reloaded watch still fails over
+        killDnsmasq("pi1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (events("withdrawn", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(events("withdrawn", "pi1")).hasSize(1);
+        startDnsmasq("pi1");
+        deadline = System.currentTimeMillis() + 5000;
+        while (events("restored", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(events("restored", "pi1")).singleElement().asString().contains("2 good checks in a row");
+    }
+
+    static void awaitLog(String text) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!RunDirs.read(log()).orElse("").contains(text) && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(RunDirs.read(log()).orElse("")).contains(text);
     }
 
     @Test
@@ -200,5 +262,10 @@ class WatchLabRootTest {
         WatchDrill.Answer moved = first(answers, "pi2", off, Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no answer from pi2"));
         assertThat(moved.at() - off).as("outage in ms").isLessThan(3000);
         assertThat(events("withdrawn", "pi1")).singleElement().asString().contains("no answer within 250 ms");
+        // SIGTERM: watch stops and leaves pi1 withdrawn
+        String before = routes();
+        LabWatch.stop(LAB);
+        assertThat(routes()).isEqualTo(before);
+        assertThat(RunDirs.read(log()).orElse("")).contains("event=stop reason=\"stopped: routes stay as they are\"");
     }
 }
