@@ -13,11 +13,13 @@ import java.util.Optional;
  * One check in flight: a non-blocking socket registered with the {@link ProbeLoop}'s selector. It starts, is told
  * when its socket is ready, and ends with exactly one {@link Outcome}, at the latest when its deadline passes.
  */
-abstract class Attempt {
+abstract class Attempt implements Ready {
     final long started;
     final long deadline;
     SelectableChannel channel;
     private Outcome outcome;
+    /** Told when the attempt ends, so the loop looks only at targets that have news. */
+    Runnable onFinish = () -> { };
 
     Attempt(long started, long deadline) {
         this.started = started;
@@ -28,7 +30,8 @@ abstract class Attempt {
     abstract void start(Selector selector);
 
     /** The socket is ready for what it was registered for. */
-    abstract void ready(SelectionKey key);
+    @Override
+    public abstract void ready(SelectionKey key);
 
     final boolean done() { return outcome != null; }
 
@@ -38,6 +41,7 @@ abstract class Attempt {
         if (outcome != null) return;
         outcome = o;
         close();
+        onFinish.run();
     }
 
     final void ok(String detail) { finish(Outcome.ok(detail, System.nanoTime() - started)); }
@@ -46,7 +50,8 @@ abstract class Attempt {
 
     final void timeout(long now) { fail("no answer within " + (deadline - started) / 1_000_000 + " ms"); }
 
-    void close() {
+    @Override
+    public void close() {
         if (channel == null) return;
         try {
             channel.close();

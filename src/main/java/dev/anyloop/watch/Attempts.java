@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -38,8 +39,9 @@ final class Attempts {
             public Supplier<Attempt> dns(CheckSpec.Dns c) {
                 InetSocketAddress to = new InetSocketAddress(address, c.port());
                 long t = c.timing().timeout().toNanos();
-                return c.transport() == Proto.UDP ? () -> new Datagram(t, source, to, new DnsQuery(c))
-                        : () -> new Stream(t, source, to, new DnsOverTcp(new DnsQuery(c)));
+                if (c.transport() == Proto.TCP) return () -> new Stream(t, source, to, new DnsOverTcp(new DnsQuery(c)));
+                UdpSocket socket = new UdpSocket(source, to);
+                return () -> new Datagram(t, socket, new DnsQuery(c));
             }
 
             public Supplier<Attempt> icmp(CheckSpec.Icmp c) {
@@ -97,7 +99,7 @@ final class Attempts {
         }
 
         @Override
-        void ready(SelectionKey key) {
+        public void ready(SelectionKey key) {
             SocketChannel ch = (SocketChannel) channel;
             try {
                 if (key.isConnectable()) {
@@ -212,59 +214,135 @@ final class Attempts {
         public String name() { return "tcp dns"; }
     }
 
-    /** DNS over UDP on a connected socket. */
-    static final class Datagram extends Attempt {
+    /**
+     * One connected UDP socket per instance, kept open across checks (no socket, bind and connect per check: at
+     * 3,000 checks a second that is most of the cost). Answers go to the attempt whose query ID they carry; an ICMP
+     * port unreachable, which the kernel reports once on the socket, fails the oldest attempt in flight. Any other
+     * error closes the socket; the next attempt opens a new one, so a probe source that disappears shows up as a
+     * bind error (the checker's fault).
+     */
+    static final class UdpSocket implements Ready {
         private final InetAddress source;
         private final InetSocketAddress to;
-        private final DnsQuery query;
+        private DatagramChannel channel;
+        private final java.util.LinkedHashMap<Integer, Datagram> inFlight = new java.util.LinkedHashMap<>();
         private final ByteBuffer in = ByteBuffer.allocate(4096);
 
-        Datagram(long timeout, InetAddress source, InetSocketAddress to, DnsQuery query) {
-            super(System.nanoTime(), System.nanoTime() + timeout);
+        UdpSocket(InetAddress source, InetSocketAddress to) {
             this.source = source;
             this.to = to;
+        }
+
+        /** Sends {@code a}'s query; false (and {@code a} finished) when the socket could not be had or the send failed. */
+        boolean send(Datagram a, Selector selector) {
+            if (channel == null) {
+                try {
+                    channel = DatagramChannel.open();
+                    channel.bind(new InetSocketAddress(source, 0));
+                } catch (IOException e) {
+                    a.setupError("cannot bind probe source " + source.getHostAddress(), e);
+                    close();
+                    return false;
+                }
+                try {
+                    // connected: the kernel reports an ICMP port unreachable on this socket (ECONNREFUSED)
+                    channel.connect(to);
+                    channel.configureBlocking(false);
+                    channel.register(selector, SelectionKey.OP_READ, this);
+                } catch (IOException e) {
+                    a.setupError("udp dns connect", e);
+                    close();
+                    return false;
+                }
+            }
+            while (inFlight.containsKey(a.query.id())) a.query = a.query.again();
+            try {
+                channel.write(ByteBuffer.wrap(a.query.wire()));
+            } catch (java.net.PortUnreachableException e) {
+                // an earlier query's ICMP error, reported on this send: it ends the oldest attempt (or this one)
+                Datagram oldest = inFlight.isEmpty() ? a : inFlight.values().iterator().next();
+                oldest.fail("udp dns: port unreachable");
+                if (oldest == a) return false;
+                return send(a, selector);
+            } catch (IOException e) {
+                a.setupError("udp dns send", e);
+                close();
+                return false;
+            }
+            inFlight.put(a.query.id(), a);
+            return true;
+        }
+
+        void forget(Datagram a) { inFlight.remove(a.query.id(), a); }
+
+        @Override
+        public void ready(SelectionKey key) {
+            while (channel != null) {
+                try {
+                    in.clear();
+                    if (channel.read(in) <= 0) return;
+                    in.flip();
+                    byte[] m = new byte[in.remaining()];
+                    in.get(m);
+                    if (m.length < 2) continue;
+                    Datagram a = inFlight.get(((m[0] & 0xff) << 8) | (m[1] & 0xff));
+                    if (a != null) a.answer(m);
+                } catch (java.net.PortUnreachableException e) {
+                    if (!inFlight.isEmpty()) inFlight.values().iterator().next().fail("udp dns: port unreachable");
+                } catch (IOException e) {
+                    for (Datagram a : List.copyOf(inFlight.values())) a.fail("udp dns: " + message(e));
+                    close();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // closing a broken socket
+                }
+            }
+            channel = null;
+            for (Datagram a : List.copyOf(inFlight.values())) if (!a.done()) a.fail("udp dns: socket closed");
+            inFlight.clear();
+        }
+    }
+
+    /** One DNS query over an instance's {@link UdpSocket}. */
+    static final class Datagram extends Attempt {
+        private final UdpSocket socket;
+        DnsQuery query;
+
+        Datagram(long timeout, UdpSocket socket, DnsQuery query) {
+            super(System.nanoTime(), System.nanoTime() + timeout);
+            this.socket = socket;
             this.query = query;
         }
 
         @Override
-        void start(Selector selector) {
-            DatagramChannel ch;
-            try {
-                ch = DatagramChannel.open();
-                channel = ch;
-                ch.bind(new InetSocketAddress(source, 0));
-            } catch (IOException e) {
-                setupError("cannot bind probe source " + source.getHostAddress(), e);
-                return;
-            }
-            try {
-                // connect: the kernel then reports an ICMP port unreachable for this socket (ECONNREFUSED on read)
-                ch.connect(to);
-                ch.write(ByteBuffer.wrap(query.wire()));
-                register(selector, SelectionKey.OP_READ);
-            } catch (IOException e) {
-                setupError("udp dns send", e);
-            }
-        }
+        void start(Selector selector) { socket.send(this, selector); }
 
         @Override
-        void ready(SelectionKey key) {
-            DatagramChannel ch = (DatagramChannel) channel;
-            try {
-                in.clear();
-                if (ch.read(in) <= 0) return;
-                in.flip();
-                byte[] m = new byte[in.remaining()];
-                in.get(m);
-                DnsQuery.Verdict v = query.judge(m);
-                if (v.foreign()) return; // not the answer to this query (an old one, late): keep waiting
-                if (v.ok()) ok("udp dns: " + v.detail());
-                else fail("udp dns: " + v.detail());
-            } catch (IOException e) {
-                fail("udp dns: " + message(e));
-            }
+        public void ready(SelectionKey key) {
+            // the shared socket is registered, not the attempt
         }
+
+        void answer(byte[] m) {
+            DnsQuery.Verdict v = query.judge(m);
+            if (v.foreign()) return; // an answer to another query that reused the ID: keep waiting
+            if (v.ok()) ok("udp dns: " + v.detail());
+            else fail("udp dns: " + v.detail());
+        }
+
+        /** Leaves the socket to the next attempt; only forgets this one's query. */
+        @Override
+        public void close() { socket.forget(this); }
     }
+
+    static String message(IOException e) { return Attempt.message(e); }
 
     static String clip(String s) { return s.length() > 60 ? s.substring(0, 60) + "..." : s; }
 }

@@ -25,15 +25,22 @@ final class DnsQuery {
     private final int id;
     private final Record question;
 
-    DnsQuery(CheckSpec.Dns check) {
+    DnsQuery(CheckSpec.Dns check) { this(check, ThreadLocalRandom.current().nextInt(0x10000)); }
+
+    private DnsQuery(CheckSpec.Dns check, int id) {
         this.check = check;
-        this.id = ThreadLocalRandom.current().nextInt(0x10000);
+        this.id = id;
         try {
             this.question = Record.newRecord(Name.fromString(check.name(), Name.root), Type.value(check.type()), DClass.IN);
         } catch (TextParseException e) {
             throw new IllegalArgumentException("invalid DNS name '" + check.name() + "': " + e.getMessage(), e);
         }
     }
+
+    int id() { return id; }
+
+    /** The same query with another ID (this one is in flight already). */
+    DnsQuery again() { return new DnsQuery(check, (id + 1) & 0xffff); }
 
     private static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
 

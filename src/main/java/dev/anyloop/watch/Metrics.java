@@ -17,10 +17,10 @@ public final class Metrics {
         final long[] counts = new long[BUCKETS.length];
         long count;
         double sum;
-        final Map<Outcome.Kind, Long> outcomes = new TreeMap<>();
+        final Map<Outcome.Kind, Long> outcomes = new java.util.EnumMap<>(Outcome.Kind.class);
     }
 
-    private final Map<Instance, Latency> latency = new TreeMap<>();
+    private final Map<Instance, Latency> latency = new java.util.HashMap<>();
     private List<Supervisor.View> views = List.of();
     private Map<Instance.Group, Optional<Instance>> preferred = Map.of();
     private Map<Instance.Group, String> alarms = Map.of();
@@ -67,14 +67,14 @@ public final class Metrics {
         help(sb, "anyloop_watch_route_changes_total", "counter", "Withdrawals and restorations watch made for the instance");
         for (Supervisor.View v : views) sb.append("anyloop_watch_route_changes_total").append(labels(v.instance())).append(' ').append(v.routeChanges()).append('\n');
         help(sb, "anyloop_watch_checks_total", "counter", "Checks by result: ok, fail, local (could not be made from here)");
-        for (Map.Entry<Instance, Latency> e : latency.entrySet()) {
+        for (Map.Entry<Instance, Latency> e : new TreeMap<>(latency).entrySet()) {
             for (Map.Entry<Outcome.Kind, Long> o : e.getValue().outcomes.entrySet()) {
                 sb.append("anyloop_watch_checks_total").append(labels(e.getKey(), "result", o.getKey().name().toLowerCase(java.util.Locale.ROOT)))
                         .append(' ').append(o.getValue()).append('\n');
             }
         }
         help(sb, "anyloop_watch_check_latency_seconds", "histogram", "Time from sending a check to its answer or failure");
-        for (Map.Entry<Instance, Latency> e : latency.entrySet()) {
+        for (Map.Entry<Instance, Latency> e : new TreeMap<>(latency).entrySet()) {
             Latency l = e.getValue();
             for (int b = 0; b < BUCKETS.length; b++) {
                 sb.append("anyloop_watch_check_latency_seconds_bucket").append(labels(e.getKey(), "le", Double.toString(BUCKETS[b])))

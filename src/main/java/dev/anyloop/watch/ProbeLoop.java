@@ -44,6 +44,10 @@ final class ProbeLoop implements AutoCloseable {
     private final BiConsumer<Instance, Outcome> sink;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>((a, b) -> Long.compare(a.next, b.next));
     private final List<Scheduled> all = new ArrayList<>();
+    /** Attempts in flight by deadline, for timeouts without a scan of every target. */
+    private final PriorityQueue<Attempt> deadlines = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    /** Targets with an attempt that ended since the last delivery. */
+    private final java.util.ArrayDeque<Scheduled> news = new java.util.ArrayDeque<>();
     private final ConcurrentLinkedQueue<List<Target>> replacements = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -93,6 +97,8 @@ final class ProbeLoop implements AutoCloseable {
                 }
                 all.clear();
                 queue.clear();
+                deadlines.clear();
+                news.clear();
                 schedule(swap);
             }
             long now = System.nanoTime();
@@ -104,7 +110,8 @@ final class ProbeLoop implements AutoCloseable {
                 queue.add(s);
             }
             long wake = queue.isEmpty() ? now + 1_000_000_000L : queue.peek().next;
-            for (Scheduled s : all) for (Attempt a : s.inFlight.values()) wake = Math.min(wake, a.deadline);
+            while (!deadlines.isEmpty() && deadlines.peek().done()) deadlines.poll();
+            if (!deadlines.isEmpty()) wake = Math.min(wake, deadlines.peek().deadline);
             long waitMs = Math.max(1, (wake - System.nanoTime() + 999_999) / 1_000_000);
             try {
                 selector.select(waitMs);
@@ -115,10 +122,14 @@ final class ProbeLoop implements AutoCloseable {
             while (keys.hasNext()) {
                 SelectionKey k = keys.next();
                 keys.remove();
-                if (k.isValid()) ((Attempt) k.attachment()).ready(k);
+                if (k.isValid()) ((Ready) k.attachment()).ready(k);
             }
             now = System.nanoTime();
-            for (Scheduled s : all) collect(s, now);
+            while (!deadlines.isEmpty() && (deadlines.peek().done() || deadlines.peek().deadline <= now)) {
+                Attempt a = deadlines.poll();
+                if (!a.done()) a.timeout(now);
+            }
+            while (!news.isEmpty()) collect(news.poll(), now);
         }
     }
 
@@ -126,6 +137,8 @@ final class ProbeLoop implements AutoCloseable {
         Attempt a = s.target.attempts().get();
         long seq = ++s.started;
         s.inFlight.put(seq, a);
+        a.onFinish = () -> news.add(s);
+        deadlines.add(a);
         a.start(selector);
     }
 
@@ -157,7 +170,7 @@ final class ProbeLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (SelectionKey k : selector.keys()) ((Attempt) k.attachment()).close();
+        for (SelectionKey k : selector.keys()) ((Ready) k.attachment()).close();
         try {
             selector.close();
         } catch (IOException e) {

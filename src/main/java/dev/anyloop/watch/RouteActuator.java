@@ -51,13 +51,21 @@ public final class RouteActuator implements Actuator {
     public Live read() {
         List<Route> routes = new ArrayList<>();
         List<PolicyRule> rules = new ArrayList<>();
+        List<Address> lo = new ArrayList<>();
         try {
             for (Family f : families) {
+                // one ip process per family and second: ip -json -batch prints one JSON array per command, one a line
                 String v = f == Family.V6 ? "-6" : "-4";
-                routes.addAll(IpRouteParser.parse("ip route", run(List.of("ip", v, "-json", "route", "show", "table", "all")), Optional.of(f)));
-                rules.addAll(IpRuleParser.parse("ip rule", run(List.of("ip", v, "-json", "rule", "show")), f));
+                CommandRunner.Result r = runner.run(List.of("ip", v, "-json", "-batch", "-"),
+                        Optional.of("route show table all\nrule show\naddress show dev lo\n"), TIMEOUT);
+                List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();
+                if (!r.ok() || lines.size() != 3) {
+                    throw new IllegalStateException("cannot read the live state: ip " + v + " -json -batch: " + r.err().strip());
+                }
+                routes.addAll(IpRouteParser.parse("ip route", lines.get(0), Optional.of(f)));
+                rules.addAll(IpRuleParser.parse("ip rule", lines.get(1), f));
+                lo.addAll(IpAddrParser.parse("ip addr", lines.get(2)).addresses());
             }
-            List<Address> lo = IpAddrParser.parse("ip addr", run(List.of("ip", "-json", "addr", "show", "dev", "lo"))).addresses();
             return live(routes, rules, lo);
         } catch (SnapshotException e) {
             throw new IllegalStateException("cannot read the live state: " + e.getMessage(), e);
@@ -116,9 +124,4 @@ public final class RouteActuator implements Actuator {
         return (c.kind() == Change.Kind.RESTORE ? "route replace " : "route del ") + IpBatchRenderer.route(r);
     }
 
-    private String run(List<String> argv) {
-        CommandRunner.Result r = runner.run(argv, Optional.empty(), TIMEOUT);
-        if (!r.ok()) throw new IllegalStateException("cannot read the live state: " + String.join(" ", argv) + ": " + r.err().strip());
-        return r.out();
-    }
 }

@@ -41,6 +41,8 @@ public final class Watch {
     private record Result(Instance instance, Outcome outcome) { }
 
     private static final long RETRY_MS = 1000;
+    private static final long DECIDE_EVERY_MS = 100;
+    private static final long PUBLISH_EVERY_MS = 500;
 
     private final Function<WatchPlan, Actuator> actuators;
     private final Loader loader;
@@ -133,6 +135,8 @@ public final class Watch {
     public void run() {
         long lastRead = now();
         long lastStatus = 0;
+        long lastDecide = 0;
+        long lastPublish = 0;
         try {
             while (running) {
                 Result first = results.poll(50, TimeUnit.MILLISECONDS);
@@ -140,22 +144,37 @@ public final class Watch {
                 List<Result> batch = new ArrayList<>();
                 if (first != null) batch.add(first);
                 results.drainTo(batch);
+                boolean changed = false;
                 for (Result r : batch) {
                     metrics.outcome(r.instance(), r.outcome());
                     seen.add(r.instance());
-                    for (Event e : supervisor.observe(r.instance(), r.outcome(), now)) log.accept(e);
+                    List<Event> events = supervisor.observe(r.instance(), r.outcome(), now);
+                    changed |= !events.isEmpty();
+                    for (Event e : events) log.accept(e);
                 }
-                if (reload.getAndSet(false)) reload(now);
+                if (reload.getAndSet(false)) {
+                    reload(now);
+                    changed = true;
+                }
                 if (now - lastRead >= options.reconcileEvery().toMillis()) {
                     lastRead = now;
+                    changed = true;
                     try {
                         for (Event e : supervisor.reconcile(actuator.read(), now)) log.accept(e);
                     } catch (RuntimeException e) {
                         log.accept(Event.of(Event.Level.ERROR, "read-failed", "reason", String.valueOf(e.getMessage())));
                     }
                 }
-                act(now);
-                publish();
+                // decide at once on a health change; otherwise a few times a second, for what time alone changes
+                // (damping decays, a withdrawal that waited for the other instances, a change to try again)
+                if (changed || now - lastDecide >= DECIDE_EVERY_MS) {
+                    lastDecide = now;
+                    act(now);
+                }
+                if (changed || now - lastPublish >= PUBLISH_EVERY_MS) {
+                    lastPublish = now;
+                    publish();
+                }
                 if (!ready && seen.size() >= plan.checked().size()) {
                     ready = true;
                     lastStatus = 0;

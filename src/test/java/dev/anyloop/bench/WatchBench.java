@@ -31,6 +31,8 @@ public final class WatchBench {
     static final String LAB = "wabench";
     static final String VIP = "192.168.1.250";
     static final Netns OS = new Netns();
+    /** The kill comes at a random moment (seeded): the checkers' timers must not be in step with the bench's. */
+    static final java.util.Random PHASE = new java.util.Random(20261201);
 
     private WatchBench() { }
 
@@ -80,7 +82,7 @@ public final class WatchBench {
     static long outage(WatchDrill drill, WatchDrill.Client client) {
         long ready = System.currentTimeMillis();
         client.first("pi1", ready, Duration.ofSeconds(30)).orElseThrow(() -> new IllegalStateException("pi1 does not answer"));
-        WatchDrill.sleep(300);
+        WatchDrill.sleep(300 + PHASE.nextInt(1000));
         long kill = System.currentTimeMillis();
         drill.killDnsmasq("pi1");
         WatchDrill.Answer moved = client.first("pi2", kill, Duration.ofSeconds(30))

@@ -146,13 +146,21 @@ class ProbeLoopTest {
 
     @Test
     void aProbeSourceThatIsNotLocalIsTheCheckersFault() throws Exception {
-        // 192.0.2.1 (TEST-NET-1) is on no interface here: bind fails, no packet is sent
-        InetAddress gone = InetAddress.getByName("192.0.2.1");
+        // a documentation address that is on no interface here: bind fails, no packet is sent
+        InetAddress gone = notLocal();
         List<Outcome> tcp = run(Attempts.of(new CheckSpec.Tcp(80, FAST), gone, LO), 2);
         assertThat(tcp).allMatch(o -> o.kind() == Outcome.Kind.LOCAL)
-                .allSatisfy(o -> assertThat(o.detail()).startsWith("cannot bind probe source 192.0.2.1: "));
+                .allSatisfy(o -> assertThat(o.detail()).startsWith("cannot bind probe source " + gone.getHostAddress() + ": "));
         List<Outcome> dns = run(Attempts.of(new CheckSpec.Dns(Proto.UDP, 53, ".", "NS", List.of(), FAST), gone, LO), 1);
         assertThat(dns).allMatch(o -> o.kind() == Outcome.Kind.LOCAL);
+    }
+
+    static InetAddress notLocal() throws Exception {
+        for (String a : List.of("192.0.2.254", "198.51.100.254", "203.0.113.254")) {
+            InetAddress x = InetAddress.getByName(a);
+            if (java.net.NetworkInterface.getByInetAddress(x) == null) return x;
+        }
+        throw new IllegalStateException("every candidate address is local here");
     }
 
     @Test
