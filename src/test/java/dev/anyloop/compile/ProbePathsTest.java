@@ -58,4 +58,40 @@ class ProbePathsTest {
         assertThat(router.rules()).allMatch(r -> r.priority() == 0 || r.priority() >= 32766);
         assertThat(router.routes()).allMatch(r -> r.table() == 254 || r.table() == 255);
     }
+
+    @Test
+    void ipv6ServicesGetIpv6ProbePaths() throws Exception {
+        String yaml = """
+                segments:
+                  lan: { prefixes: [192.168.1.0/24, "fd00:1::/64"] }
+                hosts:
+                  router:
+                    forwarding: true
+                    interfaces:
+                      eth1: { segment: lan, addresses: [192.168.1.1/24, "fd00:1::1/64"] }
+                  a:
+                    interfaces:
+                      eth0: { segment: lan, addresses: [192.168.1.10/24, "fd00:1::10/64"], gateway: [192.168.1.1, "fd00:1::1"] }
+                  b:
+                    interfaces:
+                      eth0: { segment: lan, addresses: [192.168.1.11/24, "fd00:1::11/64"], gateway: [192.168.1.1, "fd00:1::1"] }
+                services:
+                  dns:
+                    addresses: [10.53.0.53, "fd00:53::53"]
+                    ports: [udp/53]
+                    hosts: [a, b]
+                health:
+                  probe-sources: [10.255.1.0/24, "fd00:255::/64"]
+                """;
+        Intent intent = IntentLoader.parse("v6.yaml", yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Simulator sim = Simulator.of(Compiler.compile(intent));
+        assertThat(ProbePairs.of(intent, "router")).extracting(p -> p.host() + " " + p.source() + " " + p.table())
+                .containsExactly("a 10.255.1.1 7701", "a fd00:255::1 7701", "b 10.255.1.2 7702", "b fd00:255::2 7702");
+        for (ProbePairs.Pair p : ProbePairs.of(intent, "router")) {
+            Ip x = p.family() == dev.anyloop.net.Family.V4 ? DNS : Ip.parse("fd00:53::53");
+            RoundTrip rt = sim.roundTrip("router", p.source(), x, Proto.UDP, 53);
+            assertThat(rt.reachable()).as(p + "\n" + rt.render()).isTrue();
+            assertThat(rt.forward().verdict().step().host()).isEqualTo(p.host());
+        }
+    }
 }
