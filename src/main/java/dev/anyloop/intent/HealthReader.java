@@ -23,10 +23,6 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * that collides with an address in use, too few probe sources) are {@link HealthChecks}'.
  */
 final class HealthReader {
-    static final Set<String> HEALTH_KEYS = Set.of("probe-sources", "interval", "timeout", "rise", "fall", "damping", "services");
-    static final Set<String> DAMPING_KEYS = Set.of("penalty", "suppress", "reuse", "half-life", "max-suppress");
-    static final Set<String> CHECK_KEYS = Set.of("check", "port", "interval", "timeout", "rise", "fall", "query", "type",
-            "rcodes", "path", "status");
     /** Below this an interval is a busy loop, not a health check. */
     static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     static final Duration MAX_DURATION = Duration.ofHours(1);
@@ -43,7 +39,7 @@ final class HealthReader {
     HealthReader(Problems problems) { this.problems = problems; }
 
     Optional<HealthDef> health(Node node, Map<String, ServiceDef> services) {
-        Optional<Fields> read = Fields.of(problems, node, "health", "health: ", HEALTH_KEYS);
+        Optional<Fields> read = Fields.of(problems, node, "health", "health: ", Section.HEALTH);
         if (read.isEmpty()) return Optional.empty();
         Fields f = read.get();
         problems.remember("health", node);
@@ -57,7 +53,7 @@ final class HealthReader {
             }
         }
         Timing timing = timing(f, Timing.DEFAULT);
-        DampingDef damping = f.nested("damping", "damping", DAMPING_KEYS).map(this::damping).orElse(DampingDef.DEFAULT);
+        DampingDef damping = f.nested("damping", "damping", Section.DAMPING).map(this::damping).orElse(DampingDef.DEFAULT);
         Map<String, Fields> listed = new LinkedHashMap<>();
         Node listNode = f.get("services").orElse(null);
         List<Fields.Entry> entries = listNode == null ? List.of() : Fields.entries(problems, listNode, "health/services", "health: services");
@@ -69,7 +65,7 @@ final class HealthReader {
                         + Names.didYouMean(e.name(), services.keySet()));
                 continue;
             }
-            Fields.of(problems, e.value(), path, "health: service " + e.name() + ": ", CHECK_KEYS).ifPresent(c -> listed.put(e.name(), c));
+            Fields.of(problems, e.value(), path, "health: service " + e.name() + ": ", Section.CHECK).ifPresent(c -> listed.put(e.name(), c));
         }
         Map<String, Optional<CheckSpec>> checks = new LinkedHashMap<>();
         for (ServiceDef s : services.values()) {

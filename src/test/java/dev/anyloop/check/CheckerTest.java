@@ -46,7 +46,7 @@ class CheckerTest {
         List<Finding> failed = Checker.run(HOME, broken).stream().filter(Finding::failed).toList();
         assertThat(failed).isNotEmpty().allMatch(f -> f.message().contains("10.10.10.10"));
         Finding first = failed.get(0);
-        assertThat(first.line()).isEqualTo("FAIL expect line 143: laptop -> tcp 10.10.10.10:80 expected reachable, "
+        assertThat(first.line()).isEqualTo("FAIL expect line 144: laptop -> tcp 10.10.10.10:80 expected reachable, "
                 + "not reachable: NO_ROUTE at isp: route to 10.10.10.10 from 192.168.1.30 iif eth0: no route (network unreachable)");
         // the proof: the router took its default route to the isp, which has no route
         assertThat(first.proof().orElseThrow().render()).contains("router:").contains("0.0.0.0/0 via 198.51.100.1");

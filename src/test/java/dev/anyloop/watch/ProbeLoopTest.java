@@ -2,7 +2,6 @@ package dev.anyloop.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.anyloop.intent.CheckSpec;
 import dev.anyloop.intent.CheckSpec.Timing;
 import dev.anyloop.net.Ip;
@@ -78,20 +77,34 @@ class ProbeLoopTest {
         assertThat(closed).allMatch(o -> o.kind() == Outcome.Kind.FAIL).allMatch(o -> o.detail().contains("Connection refused"));
     }
 
+    /**
+     * A minimal HTTP server: reads the request, answers the status {@code statusOf} gives its path, closes. Not the
+     * JDK's HttpServer, whose single dispatcher thread took 25-100 ms per request on this loaded machine and so
+     * sometimes more than the check's 200 ms timeout.
+     */
+    int httpServer(java.util.function.ToIntFunction<String> statusOf) throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, LO);
+        open.add(server);
+        Thread t = new Thread(() -> {
+            while (true) {
+                try (java.net.Socket c = server.accept()) {
+                    String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                            java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                    int status = statusOf.applyAsInt(line.split(" ")[1]);
+                    c.getOutputStream().write(("HTTP/1.1 " + status + " X\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    if (server.isClosed()) return;
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return server.getLocalPort();
+    }
+
     @Test
     void httpStatus() throws Exception {
-        HttpServer http = HttpServer.create(new InetSocketAddress(LO, 0), 10);
-        http.createContext("/healthz", ex -> {
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        http.createContext("/broken", ex -> {
-            ex.sendResponseHeaders(503, -1);
-            ex.close();
-        });
-        http.start();
-        open.add(() -> http.stop(0));
-        int port = http.getAddress().getPort();
+        int port = httpServer(path -> path.equals("/healthz") ? 200 : 503);
         assertThat(run(Attempts.of(new CheckSpec.Http(port, "/healthz", List.of(200), FAST), LO, LO), 2))
                 .allMatch(Outcome::ok).allMatch(o -> o.detail().equals("http 200"));
         assertThat(run(Attempts.of(new CheckSpec.Http(port, "/broken", List.of(200, 204), FAST), LO, LO), 1))
