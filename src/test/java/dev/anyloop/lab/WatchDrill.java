@@ -76,11 +76,16 @@ public final class WatchDrill {
 
     public boolean dnsmasqAlive(String host) { return dnsmasqPid(host).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false); }
 
-    /** SIGKILL to {@code host}'s dnsmasq; returns once it is gone. */
-    public void killDnsmasq(String host) {
-        ProcessHandle p = dnsmasqPid(host).flatMap(ProcessHandle::of).orElseThrow(() -> new IllegalStateException("no dnsmasq on " + host));
-        p.destroyForcibly();
-        p.onExit().join();
+    /** SIGKILL to each host's dnsmasq; returns once they are gone. */
+    public void killDnsmasq(String... hosts) {
+        // every SIGKILL first, then the waits: "at once" for the all-instances-down drill
+        List<ProcessHandle> killed = new ArrayList<>();
+        for (String host : hosts) {
+            ProcessHandle p = dnsmasqPid(host).flatMap(ProcessHandle::of).orElseThrow(() -> new IllegalStateException("no dnsmasq on " + host));
+            p.destroyForcibly();
+            killed.add(p);
+        }
+        for (ProcessHandle p : killed) p.onExit().join();
     }
 
     /** Starts {@code host}'s dnsmasq as lab up did; returns once it listens on {@code address}:53. */

@@ -91,7 +91,8 @@ class WatchLabRootTest {
 
     static void startDnsmasq(String host) { drill().startDnsmasq(host, "10.53.0.53"); }
 
-    static String routes() { return Lab.exec(LAB, "router", List.of("ip", "route", "show", "table", "all")).out(); }
+    /** The router's routes as text; -N: "proto 77" whether or not /etc/iproute2/rt_protos.d names it "anyloop". */
+    static String routes() { return Lab.exec(LAB, "router", List.of("ip", "-N", "route", "show", "table", "all")).out(); }
 
     Optional<WatchDrill.Answer> first(List<WatchDrill.Answer> answers, String host, long after, Duration max) {
         return clients.get(clients.size() - 1).first(host, after, max);
@@ -251,6 +252,29 @@ class WatchLabRootTest {
         assertThat(m.out()).contains("anyloop_watch_instance_probe_fault{service=\"dns\",address=\"10.53.0.53\",host=\"pi1\"} 1")
                 .contains("anyloop_watch_instance_routed{service=\"dns\",address=\"10.53.0.53\",host=\"pi1\"} 1")
                 .containsPattern("anyloop_watch_alarms [1-9]");
+    }
+
+    @Test
+    void everyInstanceDown_isACheckerFault_routesKept_andAnAlarm() {
+        String before = routes();
+        drill().killDnsmasq("pi1", "pi2");
+        try {
+            awaitLog("alarm=checker-fault");
+            sleep(1000);
+            assertThat(routes()).as("both routes stay: the network is not failed by watch").isEqualTo(before);
+            assertThat(events("withdrawn", "pi1")).isEmpty();
+            assertThat(events("withdrawn", "pi2")).isEmpty();
+            assertThat(RunDirs.read(log()).orElse("")).contains("all 2 instances fail their checks at once");
+            // one instance back: the alarm clears, and the other (still down) goes out
+            startDnsmasq("pi2");
+            awaitLog("event=alarm-cleared");
+            long deadline = System.currentTimeMillis() + 5000;
+            while (events("withdrawn", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+            assertThat(events("withdrawn", "pi1")).hasSize(1);
+            assertThat(events("withdrawn", "pi2")).isEmpty();
+        } finally {
+            if (!alive("pi2")) startDnsmasq("pi2");
+        }
     }
 
     @Test
