@@ -58,10 +58,10 @@ public final class IntentLoader {
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
                 services.expectations(f.get("expect").orElse(ABSENT)),
                 f.get("health").flatMap(n -> new HealthReader(problems).health(n, serviceDefs)));
-        new Validator(intent, problems).run();
+        List<Diagnostic> warnings = new Validator(intent, problems).run();
         new HealthChecks(intent, problems).run();
         if (problems.any()) throw problems.exception();
-        return intent;
+        return intent.withWarnings(warnings);
     }
 
     private static ConfigException fail(String file, int line, String message) {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 /**
  * A network built for real: one network namespace per host and per multi-access segment, veth pairs,
  * each host's sysctls, addresses, routes and firewall applied by the renderers' own output, and real
- * services (dnsmasq, socat) on every declared listener. Never connected to the root namespace.
+ * services (dnsmasq, anyloop's answer.pl) on every declared listener. Never connected to the root namespace.
  */
 public final class Lab implements AutoCloseable {
     /** Which firewall tool loads the host's rules. */
@@ -133,6 +133,7 @@ public final class Lab implements AutoCloseable {
 
     /** Starts services detached, a few batches at once; {@link #down} finds them again by namespace. */
     private void start(List<LabService> services) {
+        for (LabService s : services) s.files().forEach(RunDirs::write);
         List<Map.Entry<String, List<String>>> all = services.stream()
                 .map(s -> Map.entry(plan.namespaceOf(s.host()), s.argv())).toList();
         int chunk = Math.max(1, (all.size() + THREADS - 1) / THREADS);

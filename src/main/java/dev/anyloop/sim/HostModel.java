@@ -39,10 +39,14 @@ final class HostModel {
 
     final String name;
     final DeviceState state;
-    final Fib fib4;
-    final Fib fib6;
-    final Firewall fw4;
-    final Firewall fw6;
+    /**
+     * The FIBs and firewalls, compiled when a walk first needs them: most hosts of a 5,000-host check stand for their
+     * class (check.Symmetry) and are never walked through, and these are most of a host's compile time.
+     */
+    private volatile Tables tables;
+
+    /** What lookups and rule evaluation read. */
+    private record Tables(Fib fib4, Fib fib6, Firewall fw4, Firewall fw6) { }
     final List<String> devices;
     final Map<String, List<Addr>> v4ByDev;
     final List<Addr> v6All;
@@ -56,6 +60,8 @@ final class HostModel {
      * arrays are indexed like devNames and hold what the maps above hold.
      */
     private final String[] devNames;
+    /** devNames by name, for hosts with many devices (a router with 50 LANs): a scan of 50 names per lookup costs more. */
+    private final java.util.Map<String, Integer> devByName;
     private final boolean[] devUp;
     private final DevConf[] devConf;
     private final List<Addr>[] devV4;
@@ -73,8 +79,6 @@ final class HostModel {
     HostModel(DeviceState d) {
         this.name = d.host();
         this.state = d;
-        this.fib4 = Fib.of(d, Family.V4);
-        this.fib6 = Fib.of(d, Family.V6);
         this.up = new HashMap<>();
         for (Link l : d.links()) up.put(l.name(), l.up());
         // dev_base order: lo first (it is registered first), then the order the state lists devices in
@@ -115,6 +119,12 @@ final class HostModel {
         this.ignoreEcho6 = s.ignoresEcho(Family.V6);
         this.listeners = d.listeners().toArray(new Listener[0]);
         this.devNames = devices.toArray(new String[0]);
+        java.util.Map<String, Integer> byName = null;
+        if (devNames.length > 8) {
+            byName = new java.util.HashMap<>();
+            for (int i = devNames.length - 1; i >= 0; i--) byName.put(devNames[i], i);
+        }
+        this.devByName = byName;
         int nd = devNames.length;
         this.devUp = new boolean[nd];
         this.devConf = new DevConf[nd];
@@ -132,8 +142,7 @@ final class HostModel {
         boolean few = all.size() <= 16;
         this.v4Numbers = few ? all.stream().filter(Ip::isV4).mapToLong(Ip::lo).toArray() : null;
         this.v6Array = few ? all.stream().filter(ip -> !ip.isV4()).toArray(Ip[]::new) : null;
-        this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
-        this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+
     }
 
     private static DevConf devConf(Sysctls s, String dev) {
@@ -142,6 +151,10 @@ final class HostModel {
 
     /** The index of {@code dev} in {@link #devices}, or -1. */
     int devIndex(String dev) {
+        if (devByName != null) {
+            Integer i = devByName.get(dev);
+            return i == null ? -1 : i;
+        }
         String[] names = devNames;
         for (int i = 0; i < names.length; i++) if (names[i] == dev) return i;
         for (int i = 0; i < names.length; i++) if (names[i].equals(dev)) return i;
@@ -165,9 +178,25 @@ final class HostModel {
         return i >= 0 ? devV4[i] : v4ByDev.getOrDefault(dev, List.of());
     }
 
-    Fib fib(Family f) { return f == Family.V4 ? fib4 : fib6; }
+    Fib fib(Family f) { return f == Family.V4 ? tables().fib4() : tables().fib6(); }
 
-    Firewall fw(Family f) { return f == Family.V4 ? fw4 : fw6; }
+    private Tables tables() {
+        Tables t = tables;
+        if (t == null) {
+            synchronized (this) {
+                t = tables;
+                if (t == null) {
+                    Fib f4 = Fib.of(state, Family.V4), f6 = Fib.of(state, Family.V6);
+                    t = new Tables(f4, f6, new Firewall(state.ipv4(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent())),
+                            new Firewall(state.ipv6(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent())));
+                    tables = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    Firewall fw(Family f) { return f == Family.V4 ? tables().fw4() : tables().fw6(); }
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
     boolean hasAddress(Ip ip) {

@@ -17,12 +17,23 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
                     String proto, Scope scope) {
     /** The rtnetlink protocol number anyloop marks its own routes with. */
     public static final String PROTO_ANYLOOP = "77";
+    /** The name {@code /etc/iproute2/rt_protos.d/anyloop.conf} (shipped in the package) gives that number. */
+    public static final String PROTO_ANYLOOP_NAME = "anyloop";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
     public static final int TABLE_DEFAULT = 253;
 
     public Route {
         nexthops = List.copyOf(nexthops);
+        proto = canonicalProto(proto);
+    }
+
+    /**
+     * The one spelling of a protocol: iproute2 prints 77 as "anyloop" once the package's rt_protos.d file is
+     * installed and as "77" before, so a host reads the same either way.
+     */
+    public static String canonicalProto(String proto) {
+        return proto.equals(PROTO_ANYLOOP_NAME) ? PROTO_ANYLOOP : proto;
     }
 
     /** Route types as in {@code ip route}: unicast forwards, local delivers, the rest refuse or discard. */

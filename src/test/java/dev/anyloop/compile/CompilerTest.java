@@ -65,10 +65,25 @@ class CompilerTest {
     }
 
     @Test
+    void t8ToOneAddressInsideARouteGetsARouteOfItsOwn() {
+        // "the router sources syslog to 10.99.0.9 from its loopback": only that address, not the whole declared route
+        Network n = Compiler.compile(Home.base()
+                .host("router").forwarding().iface("eth1", "lan", "192.168.1.1/24").loopback("10.255.0.1/32")
+                    .route("10.99.0.0/16", "192.168.1.50", null, 10, null, "unicast").done()
+                .source("router", "10.99.0.9/32", "10.255.0.1").build());
+        assertThat(Text.routes(n.host("router").orElseThrow(), Family.V4))
+                .contains("10.99.0.0/16 via 192.168.1.50 dev eth1 proto 77 metric 10")
+                .contains("10.99.0.9 via 192.168.1.50 dev eth1 proto 77 src 10.255.0.1 metric 10");
+    }
+
+    @Test
     void t8WithoutARouteToTheTargetIsRefused() {
-        assertThatThrownBy(() -> Compiler.compile(Home.base().source("router", "10.99.0.0/16", "10.255.0.1").build()))
+        // no gateway, no route: nothing covers 10.99.0.0/16 (with a gateway the default route would, see below)
+        assertThatThrownBy(() -> Compiler.compile(new Fixture().segment("lan", "10.0.0.0/24")
+                .host("h").iface("eth0", "lan", "10.0.0.1/24").loopback("10.255.0.1/32").done()
+                .source("h", "10.99.0.0/16", "10.255.0.1").build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host router has no connected or declared route to 10.99.0.0/16");
+                .hasMessageContaining("host h has no route covering 10.99.0.0/16");
         assertThatThrownBy(() -> Compiler.compile(Home.base().source("router", "192.168.1.0/24", "fd00::1").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different families");
     }

@@ -143,11 +143,11 @@ class LabRootTest {
 
     @Test
     void aServiceThatCannotListenFailsUpWithItsNameAndRemovesTheLab() {
-        // 10.9.9.9 is on no interface of h: socat cannot bind it (EADDRNOTAVAIL) and exits
+        // 10.9.9.9 is on no interface of h: answer.pl cannot bind it (EADDRNOTAVAIL) and exits
         Network n = Hosts.network(List.of(Hosts.host("h").iface("eth0", "10.0.0.1/24")
                 .listen(dev.anyloop.net.Proto.TCP, "10.9.9.9", 80).build()));
         assertThatThrownBy(() -> Lab.up(LabPlan.of("rtnolisten", n), n, Lab.Backend.IPTABLES))
-                .hasMessageContaining("host h: not listening after 10 s: [socat tcp 10.9.9.9:80]");
+                .hasMessageContaining("host h: not listening after 10 s: [answer tcp 10.9.9.9:80]");
         assertThat(Lab.leftovers()).doesNotContainKey("rtnolisten");
     }
 
