@@ -1,6 +1,6 @@
 package dev.anyloop.cli;
 
-import dev.anyloop.lab.Lab;
+import dev.anyloop.apply.Backend;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
@@ -15,16 +15,16 @@ import picocli.CommandLine.TypeConversionException;
 final class BackendOption {
     @Option(names = "--backend", defaultValue = "iptables", converter = Converter.class, completionCandidates = Words.class,
             description = "firewall backend: iptables or nft (default ${DEFAULT-VALUE})")
-    Lab.Backend backend;
+    Backend backend;
 
     /** The lower-case word of a backend. */
-    static String word(Lab.Backend b) { return b.name().toLowerCase(Locale.ROOT); }
+    static String word(Backend b) { return b.name().toLowerCase(Locale.ROOT); }
 
     /** Reads a backend word, quoting a bad one with the words it could have been. */
-    static final class Converter implements ITypeConverter<Lab.Backend> {
+    static final class Converter implements ITypeConverter<Backend> {
         @Override
-        public Lab.Backend convert(String value) {
-            for (Lab.Backend b : Lab.Backend.values()) if (word(b).equals(value.toLowerCase(Locale.ROOT))) return b;
+        public Backend convert(String value) {
+            for (Backend b : Backend.values()) if (word(b).equals(value.toLowerCase(Locale.ROOT))) return b;
             throw new TypeConversionException("'" + value + "' is not a backend: expected iptables or nft");
         }
     }
@@ -32,6 +32,6 @@ final class BackendOption {
     /** Completion candidates: iptables, nft. */
     static final class Words implements Iterable<String> {
         @Override
-        public Iterator<String> iterator() { return Arrays.stream(Lab.Backend.values()).map(BackendOption::word).iterator(); }
+        public Iterator<String> iterator() { return Arrays.stream(Backend.values()).map(BackendOption::word).iterator(); }
     }
 }

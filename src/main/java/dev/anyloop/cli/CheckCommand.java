@@ -92,7 +92,8 @@ final class CheckCommand implements Callable<Integer> {
         return failed == 0 ? Main.OK : Main.CHECK_FAILED;
     }
 
-    private static String indent(String s) {
+    /** A trace indented under its finding. */
+    static String indent(String s) {
         return ("    " + s.replace("\n", "\n    ")).stripTrailing() + "\n";
     }
 }

@@ -64,6 +64,11 @@ final class LabCommand implements Runnable {
             if (left.containsKey(labName.name)) return Main.CHECK_FAILED;
             long t0 = System.nanoTime();
             Lab.up(plan, n, backendOption.backend);
+            try {
+                Lab.keepSource(labName.name, java.nio.file.Files.readString(file));
+            } catch (java.io.IOException e) {
+                err.println("anyloop: lab is up, but keeping " + file + " for 'lab restore' failed: " + e.getMessage());
+            }
             out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", labName.name, (System.nanoTime() - t0) / 1e9,
                     plan.namespaces().size(), plan.veths().size(), plan.bridges().size());
             for (LabPlan.Namespace ns : plan.namespaces()) out.printf("  %-30s %s %s%n", ns.name(), ns.role().name().toLowerCase(), ns.owner());

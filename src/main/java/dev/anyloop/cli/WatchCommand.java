@@ -1,11 +1,15 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.apply.Engine;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.ConfigException;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.net.Ip;
 import dev.anyloop.os.CommandRunner;
+import dev.anyloop.os.LocalTarget;
+import dev.anyloop.os.NetnsTarget;
+import dev.anyloop.os.Target;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.SelfProcess;
 import dev.anyloop.watch.HealthTable;
@@ -13,7 +17,9 @@ import dev.anyloop.watch.LogLine;
 import dev.anyloop.watch.Metrics;
 import dev.anyloop.watch.MetricsServer;
 import dev.anyloop.watch.Outcome;
+import dev.anyloop.watch.Recorded;
 import dev.anyloop.watch.RouteActuator;
+import dev.anyloop.watch.StateFile;
 import dev.anyloop.watch.Supervisor;
 import dev.anyloop.watch.Watch;
 import dev.anyloop.watch.WatchPlan;
@@ -59,6 +65,10 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Option(names = "--netns", paramLabel = "NS", description = "run inside network namespace NS (/run/netns/NS) instead of this host's")
     Optional<String> netns;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "the apply engine's state folder, where 'anyloop drain' records "
+            + "drains (default /var/lib/anyloop; the same --netns and --state-dir as drain's)")
+    Optional<Path> stateDir;
 
     @Option(names = "--metrics", paramLabel = "[ADDR:]PORT", converter = Address.Converter.class,
             description = "serve Prometheus metrics at http://ADDR:PORT/metrics; ADDR defaults to 127.0.0.1 (this host only)")
@@ -153,7 +163,15 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         String where = netns.map(n -> "network namespace " + n).orElse("this host");
-        RouteActuator probeOnly = new RouteActuator(plan, new CommandRunner(), where);
+        Recorded.Source drains;
+        try {
+            Target target = netns.<Target>map(NetnsTarget::new).orElseGet(LocalTarget::new);
+            drains = new StateFile(new Engine(target, stateDir.orElse(Engine.defaultStateDir())));
+        } catch (IllegalArgumentException e) {
+            err.println("anyloop: " + e.getMessage() + "; nothing was changed");
+            return Main.CONFIG_ERROR;
+        }
+        RouteActuator probeOnly = new RouteActuator(plan, new CommandRunner(), where, drains);
         if (once) return once(plan, probeOnly, out, err);
         if (!root.getAsBoolean()) {
             err.println("anyloop: watch changes routes and needs root (CAP_NET_ADMIN); 'watch --once' only reads; nothing was changed");
@@ -171,7 +189,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         PrintStream sink = log.isPresent() ? new PrintStream(new FileOutputStream(log.get().toFile(), true), true, StandardCharsets.UTF_8) : System.out;
-        Watch w = new Watch(plan, p -> new RouteActuator(p, new CommandRunner(), where), this::reloadPlan,
+        Watch w = new Watch(plan, p -> new RouteActuator(p, new CommandRunner(), where, drains), this::reloadPlan,
                 Watch.printer(format, sink), m, new Watch.Options(readyFile, statusFile, Duration.ofSeconds(1)));
         try {
             w.start();

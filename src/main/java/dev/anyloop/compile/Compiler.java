@@ -138,9 +138,11 @@ public final class Compiler {
         if (docker && h.forwarding()) {
             // Docker sets FORWARD's policy to DROP; a host that also routes would stop routing. Accept transit that
             // does not touch docker0 last, after anyloop's AL-FWD jumps, so T3's restrictions still apply first.
-            v4.append("filter", "FORWARD", Rule.of(new Target.Accept(), new Match.InInterface("docker0", true),
-                    new Match.OutInterface("docker0", true)), RuleOrigin.host(h.name(), RuleOrigin.Role.ADMIT,
-                    "routed traffic past Docker's FORWARD policy DROP"));
+            // It sits in an AL- chain of its own so that apply knows the rule is anyloop's (ownership is by chain).
+            RuleOrigin transit = RuleOrigin.host(h.name(), RuleOrigin.Role.ADMIT, "routed traffic past Docker's FORWARD policy DROP");
+            v4.append("filter", "FORWARD", Rule.of(new Target.Jump(Firewall.TRANSIT), new Match.InInterface("docker0", true),
+                    new Match.OutInterface("docker0", true)), transit);
+            v4.append("filter", Firewall.TRANSIT, Rule.of(new Target.Accept()), transit);
         }
         v4.origins(h.name(), ruleOrigins);
         v6.origins(h.name(), ruleOrigins);

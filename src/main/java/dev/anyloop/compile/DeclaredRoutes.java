@@ -15,8 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}. */
+/**
+ * Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}.
+ * A gateway belongs to the host's own network manager (DHCP, ifupdown, NetworkManager), not to anyloop:
+ * it carries proto boot, what a plain {@code ip route add} gets, so apply expects it and never adds or
+ * removes it. Raw routes are anyloop's (proto 77).
+ */
 final class DeclaredRoutes {
+    /** RTPROT_BOOT: the protocol of a route the host's network manager (or an admin) added. */
+    static final String GATEWAY_PROTO = "boot";
+
     private DeclaredRoutes() { }
 
     static int userMetric(Family f, int metric) { return KernelMetrics.user(f, metric); }
@@ -27,7 +35,7 @@ final class DeclaredRoutes {
         for (InterfaceDef i : host.interfaces().values()) {
             for (Ip gw : i.gateways()) {
                 // a link-local gateway (fe80::1, as router advertisements give it) is on-link through this interface
-                out.putIfAbsent(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), Route.PROTO_ANYLOOP),
+                out.putIfAbsent(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), GATEWAY_PROTO),
                         new RouteOrigin(RouteOrigin.Kind.GATEWAY, "gateway of interface " + i.name(), Optional.empty(), i.pos()));
             }
         }

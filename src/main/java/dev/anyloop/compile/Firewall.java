@@ -29,6 +29,8 @@ import java.util.Set;
  */
 final class Firewall {
     static final String FILTER = "filter";
+    /** On a routing Docker host: accepts transit that does not touch docker0 (Docker's FORWARD policy is DROP). */
+    static final String TRANSIT = "AL-TRANSIT";
 
     private Firewall() { }
 

@@ -58,6 +58,7 @@ public final class LabWatch {
             for (String suffix : List.of(".pid", ".ready", ".status")) RunDirs.deleteTree(run.resolve("watch-" + r + suffix));
             String ns = LabPlan.prefix(lab) + r;
             List<String> args = List.of("watch", file.toAbsolutePath().toString(), "--host", r, "--netns", ns,
+                    "--state-dir", Lab.stateDir(lab).toString(),
                     "--metrics", "127.0.0.1:" + METRICS_PORT, "--log", run.resolve("watch-" + r + ".log").toString(),
                     "--pid-file", run.resolve("watch-" + r + ".pid").toString(),
                     "--ready-file", run.resolve("watch-" + r + ".ready").toString(),

@@ -76,7 +76,7 @@ public final class IpBatchRenderer {
     }
 
     /** The arguments after {@code ip rule add}. */
-    static String rule(PolicyRule r) {
+    public static String rule(PolicyRule r) {
         StringBuilder sb = new StringBuilder();
         if (r.not()) sb.append("not ");
         sb.append("from ").append(r.from().map(Prefix::toString).orElse("all"));
@@ -87,6 +87,7 @@ public final class IpBatchRenderer {
         sb.append(" priority ").append(r.priority());
         if (r.action() == PolicyRule.Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(r.table()));
         else sb.append(' ').append(r.action().name().toLowerCase(Locale.ROOT));
+        if (!r.proto().equals(PolicyRule.PROTO_UNSPEC)) sb.append(" protocol ").append(Names.token("rule protocol", r.proto()));
         return sb.toString();
     }
 }

@@ -66,10 +66,24 @@ public final class SnapshotReader {
 
     /** One host folder; file names in errors are relative to it. */
     public static DeviceState readHost(String host, Path dir) throws SnapshotException {
+        return readHost(host, file -> optional(dir, file));
+    }
+
+    /** The files of one host, by name (what a live read returns without a folder in between). */
+    public static DeviceState readHost(String host, Map<String, String> files) throws SnapshotException {
+        return readHost(host, file -> Optional.ofNullable(files.get(file)));
+    }
+
+    /** Where a host's files come from: a folder, or text already read. */
+    private interface HostFiles {
+        Optional<String> get(String file) throws SnapshotException;
+    }
+
+    private static DeviceState readHost(String host, HostFiles dir) throws SnapshotException {
         IpAddrParser.Parsed addr = IpAddrParser.parse(IP_ADDR, required(dir, IP_ADDR));
         List<Route> routes = new ArrayList<>();
         List<Route> mixed = IpRouteParser.parse(IP_ROUTE, required(dir, IP_ROUTE), Optional.empty());
-        Optional<String> v6 = optional(dir, IP6_ROUTE);
+        Optional<String> v6 = dir.get(IP6_ROUTE);
         // "ip route show table all" already lists IPv6 routes too; when ip6-route.json is there it is the one
         // source of IPv6 routes, so each route is read once
         if (v6.isPresent()) {
@@ -81,27 +95,27 @@ public final class SnapshotReader {
         List<PolicyRule> rules = new ArrayList<>();
         rules.addAll(rules(dir, IP_RULE, Family.V4));
         rules.addAll(rules(dir, IP6_RULE, Family.V6));
-        Optional<String> sys = optional(dir, SYSCTL);
+        Optional<String> sys = dir.get(SYSCTL);
         Sysctls sysctls = sys.isPresent() ? SysctlParser.parse(SYSCTL, sys.get()) : Sysctls.of(Map.of());
         Netfilter v4 = netfilter(dir, IPTABLES, Family.V4);
         Netfilter v6nf = netfilter(dir, IP6TABLES, Family.V6);
-        Optional<String> ss = optional(dir, LISTEN);
+        Optional<String> ss = dir.get(LISTEN);
         List<Listener> listeners = ss.isPresent() ? SsParser.parse(LISTEN, ss.get()) : List.of();
         return new DeviceState(host, addr.links(), addr.addresses(), routes, rules, sysctls, v4, v6nf, listeners);
     }
 
-    private static List<PolicyRule> rules(Path dir, String file, Family f) throws SnapshotException {
-        Optional<String> text = optional(dir, file);
+    private static List<PolicyRule> rules(HostFiles dir, String file, Family f) throws SnapshotException {
+        Optional<String> text = dir.get(file);
         return text.isPresent() ? IpRuleParser.parse(file, text.get(), f) : PolicyRule.defaults(f);
     }
 
-    private static Netfilter netfilter(Path dir, String file, Family f) throws SnapshotException {
-        Optional<String> text = optional(dir, file);
+    private static Netfilter netfilter(HostFiles dir, String file, Family f) throws SnapshotException {
+        Optional<String> text = dir.get(file);
         return text.isPresent() ? IptablesSaveParser.parse(file, text.get(), f) : Netfilter.empty(f);
     }
 
-    private static String required(Path dir, String file) throws SnapshotException {
-        Optional<String> text = optional(dir, file);
+    private static String required(HostFiles dir, String file) throws SnapshotException {
+        Optional<String> text = dir.get(file);
         if (text.isEmpty()) throw SnapshotException.inFile(file, "this file is required and is missing");
         return text.get();
     }

@@ -25,8 +25,8 @@ import java.util.Set;
  * the live routes, rules and lo addresses of the namespace this process runs in and checks each probe path against
  * them; withdraws and restores with {@code ip -batch} lines rendered by the same renderer as every other route.
  *
- * <p>Until the apply engine (issue 7) is in main this is watch's own executor, and drains are not read yet: see
- * docs/watch.md, "Routes and the apply engine".
+ * <p>Drains come from the apply engine's state file ({@link Recorded.Source}); the routes change through
+ * {@code ip -batch}, not the engine: see docs/watch.md, "Routes and the apply engine".
  */
 public final class RouteActuator implements Actuator {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -34,18 +34,20 @@ public final class RouteActuator implements Actuator {
     private final CommandRunner runner;
     private final String where;
     private final Set<Family> families;
+    private final Recorded.Source recorded;
 
-    public RouteActuator(WatchPlan plan, CommandRunner runner, String where) {
+    public RouteActuator(WatchPlan plan, CommandRunner runner, String where, Recorded.Source recorded) {
         this.plan = plan;
         this.runner = runner;
         this.where = where;
+        this.recorded = recorded;
         Set<Family> f = new HashSet<>();
         for (WatchPlan.Item i : plan.items()) f.add(i.instance().address().family());
         this.families = Set.copyOf(f);
     }
 
     @Override
-    public String describe() { return "routes of " + plan.router() + " (" + where + ")"; }
+    public String describe() { return "routes of " + plan.router() + " (" + where + "), drains from the " + recorded.describe(); }
 
     @Override
     public Live read() {
@@ -66,18 +68,26 @@ public final class RouteActuator implements Actuator {
                 rules.addAll(IpRuleParser.parse("ip rule", lines.get(1), f));
                 lo.addAll(IpAddrParser.parse("ip addr", lines.get(2)).addresses());
             }
-            return live(routes, rules, lo);
+            // the record after the routes: a drain removes its routes before it saves its record (with a journal in
+            // between), so routes without their route and a record without the drain never meet
+            return live(routes, rules, lo, recorded.read());
         } catch (SnapshotException e) {
             throw new IllegalStateException("cannot read the live state: " + e.getMessage(), e);
         }
     }
 
     /** The live state from what the router holds (pure: tests feed it parsed snapshots). */
-    Live live(List<Route> routes, List<PolicyRule> rules, List<Address> lo) {
+    Live live(List<Route> routes, List<PolicyRule> rules, List<Address> lo, Recorded rec) {
         Set<Instance> installed = new HashSet<>();
+        Set<Instance> drained = new HashSet<>();
         Map<Instance, String> faults = new LinkedHashMap<>();
         for (WatchPlan.Item i : plan.items()) {
             if (routes.stream().anyMatch(r -> same(r, i.route()))) installed.add(i.instance());
+            if (rec.drains(i.instance())) {
+                // a drain withdraws the probe table's route to the host too (Drains.withdraws: every table): expected
+                drained.add(i.instance());
+                continue;
+            }
             i.path().ifPresent(p -> {
                 if (lo.stream().noneMatch(a -> a.address().ip().equals(p.source()))) {
                     faults.put(i.instance(), "probe source " + p.source() + " is not on lo");
@@ -89,7 +99,7 @@ public final class RouteActuator implements Actuator {
                 }
             });
         }
-        return new Live(installed, Set.of(), faults);
+        return new Live(installed, drained, faults, rec.changing());
     }
 
     /** The same route as far as the kernel's identity goes: type, destination, table, metric, next hops. */

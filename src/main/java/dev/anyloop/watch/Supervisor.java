@@ -134,13 +134,16 @@ public final class Supervisor {
     /** Takes in what the host holds now (drains, routes changed by someone else, probe paths); returns what it noticed. */
     public List<Event> reconcile(Live live, long now) {
         List<Event> events = new ArrayList<>();
+        // another anyloop is changing the host (apply, drain, undrain): its routes may be half-way; read again later
+        if (live.changing()) return events;
         for (Slot s : slots.values()) {
             Instance i = s.member.instance();
             boolean drained = live.drained().contains(i);
             boolean installed = live.installed().contains(i);
             if (drained && !s.drained) events.add(Event.of(Level.INFO, "drained", i, "reason", "drained by an operator (anyloop drain): watch leaves it out"));
             if (!drained && s.drained) events.add(Event.of(Level.INFO, "undrained", i, "reason", "undrained by an operator (anyloop undrain)"));
-            if (!drained && installed != s.installed) {
+            // undrain puts the route back itself: that is not someone else's change
+            if (!drained && !s.drained && installed != s.installed) {
                 events.add(Event.of(Level.WARN, "external-change", i, "reason", (installed ? "route put back" : "route removed")
                         + " by something other than watch"));
             }

@@ -50,7 +50,7 @@ public final class WatchBench {
         Intent intent = IntentLoader.load(home);
         Network n = Compiler.compile(intent);
         Lab.down(LAB);
-        Lab lab = Lab.up(LabPlan.of(LAB, n), n, Lab.Backend.IPTABLES);
+        Lab lab = Lab.up(LabPlan.of(LAB, n), n, dev.anyloop.apply.Backend.IPTABLES);
         WatchDrill drill = new WatchDrill(LAB, n);
         try (WatchDrill.Client client = drill.client("laptop", "10.53.0.53", 20, 3600)) {
             load("before");
@@ -177,7 +177,7 @@ public final class WatchBench {
         Network n = Compiler.compile(intent);
         String lab = "wacpu";
         Lab.down(lab);
-        Lab.up(LabPlan.of(lab, n), n, Lab.Backend.IPTABLES);
+        Lab.up(LabPlan.of(lab, n), n, dev.anyloop.apply.Backend.IPTABLES);
         try {
             List<LabWatch.Daemon> ds = LabWatch.start(lab, file, intent, Duration.ofSeconds(120));
             long pid = ds.get(0).pid();

@@ -117,8 +117,13 @@ class ConfigCommandsTest {
             assertThat(e.exit()).as(f).isZero();
         }
         assertThat(out.resolve("router.ip-batch")).content().contains("route replace 10.53.0.53/32 via 192.168.1.54");
-        assertThat(out.resolve("router.iptables")).content().startsWith("*filter").contains("COMMIT");
-        assertThat(out.resolve("router.nft")).content().contains("table inet anyloop");
+        // anyloop's part only, in the form apply loads: its chains declared, its jumps inserted, no built-in chain's policy
+        assertThat(out.resolve("router.iptables")).content().startsWith("# anyloop's part of host router").contains("*filter\n:AL-FWD-dns - [0:0]",
+                "-I FORWARD 1 -d 10.10.10.10/32 -m comment --comment \"anyloop service web: forwarded to it (T3)\" -j AL-FWD-web", "COMMIT").doesNotContain(":INPUT", ":FORWARD", "-A FORWARD");
+        assertThat(out.resolve("router.nft")).content().contains("table inet anyloop {}\ndelete table inet anyloop\ntable inet anyloop {");
+        Cli full = Cli.run("export", "examples/home.yaml", "--host", "desktop", "--format", "iptables", "--full", "--out", out.toString());
+        assertThat(full.exit()).isZero();
+        assertThat(out.resolve("desktop.iptables")).content().startsWith("*nat").contains(":FORWARD DROP [0:0]", "-A DOCKER-USER -j RETURN");
         assertThat(out.resolve("99-anyloop.conf")).content().contains("net.ipv4.ip_forward = 1");
         assertThat(out.resolve("20-anyloop-eth1.network")).exists();
     }

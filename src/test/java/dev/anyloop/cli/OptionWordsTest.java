@@ -15,7 +15,7 @@ class OptionWordsTest {
     @ParameterizedTest
     @ValueSource(strings = {"iptables", "nft", "NFT"})
     void backendWordsAreAccepted(String word) {
-        Lab.Backend b = new BackendOption.Converter().convert(word);
+        dev.anyloop.apply.Backend b = new BackendOption.Converter().convert(word);
         assertThat(BackendOption.word(b)).isEqualTo(word.toLowerCase(java.util.Locale.ROOT));
         // the option parses; the missing file is what stops the command (exit 2 with its position, not a usage error)
         Cli up = Cli.run("lab", "up", "no/such.yaml", "--backend", word);

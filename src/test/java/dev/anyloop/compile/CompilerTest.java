@@ -99,14 +99,15 @@ class CompilerTest {
                     .route("fd00:99::/48", "fd00:1::50", "eth0", 0, null, "unicast").done().build());
         DeviceState h = n.host("h").orElseThrow();
         assertThat(Text.routes(h, Family.V4)).startsWith(
-                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto 77",
+                // a gateway is the host's network manager's (proto boot); a declared route is anyloop's (77)
+                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto boot",
                 "10.99.0.0/16 via 192.168.1.50 dev eth0 proto 77",
                 "10.98.0.0/16 dev eth0 proto 77 scope link metric 5",
                 "blackhole 10.97.0.0/16 proto 77",
                 "unreachable 10.96.0.0/16 proto 77");
         // IPv6 gives user routes metric 1024 when none is set (IP6_RT_PRIO_USER).
         assertThat(Text.routes(h, Family.V6)).startsWith(
-                "::/0 via fd00:1::1 dev eth0 proto 77 metric 1024",
+                "::/0 via fd00:1::1 dev eth0 proto boot metric 1024",
                 "fd00:99::/48 via fd00:1::50 dev eth0 proto 77 metric 1024");
     }
 

@@ -4,6 +4,7 @@ import dev.anyloop.lab.Lab;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.NetnsTarget;
 import dev.anyloop.os.Snapshotter;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
@@ -61,7 +62,7 @@ final class KernelJudge {
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner) throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
-        Lab l = Lab.up(plan, generated, Lab.Backend.IPTABLES);
+        Lab l = Lab.up(plan, generated, dev.anyloop.apply.Backend.IPTABLES);
         try {
             KernelDiagnostics diag = new KernelDiagnostics(netns, plan, dir);
             diag.linksAfterUp();
@@ -114,10 +115,9 @@ final class KernelJudge {
      * point-to-point segments (a bridged segment is found again by its shared subnet).
      */
     private Network snapshot(LabPlan plan, Network generated, Path dir) throws Exception {
-        Snapshotter s = new Snapshotter(runner);
         parallel(List.copyOf(generated.hosts().keySet()), host -> {
             try {
-                s.snapshot(Optional.of(plan.namespaceOf(host)), dir.resolve(host));
+                new Snapshotter(new NetnsTarget(plan.namespaceOf(host), runner)).snapshot(dir.resolve(host));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -43,7 +43,7 @@ class WatchLabRootTest {
         intent = IntentLoader.load(HOME);
         network = Compiler.compile(intent);
         Lab.down(LAB);
-        lab = Lab.up(LabPlan.of(LAB, network), network, Lab.Backend.IPTABLES);
+        lab = Lab.up(LabPlan.of(LAB, network), network, dev.anyloop.apply.Backend.IPTABLES);
     }
 
     @AfterAll

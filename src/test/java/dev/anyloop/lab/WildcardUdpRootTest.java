@@ -45,7 +45,7 @@ class WildcardUdpRootTest {
     @Test
     void aWildcardUdpServerAnswersFromTheRoutesSourceAndTheClientDropsIt() throws Exception {
         Network n = Compiler.compile(IntentLoader.parse("wild.yaml", YAML.getBytes(StandardCharsets.UTF_8)));
-        try (Lab lab = Lab.up(LabPlan.of("inwild", n), n, Lab.Backend.IPTABLES)) {
+        try (Lab lab = Lab.up(LabPlan.of("inwild", n), n, dev.anyloop.apply.Backend.IPTABLES)) {
             // to the wildcard socket through the loopback service address: the answer comes from 10.0.0.1
             ProbeResult viaLoopback = lab.probe("c", new Probe.Udp(Ip.parse("10.123.0.1"), 123, "time?"));
             assertThat(viaLoopback.reachable()).as(viaLoopback.toString()).isFalse();

@@ -215,6 +215,29 @@ class SupervisorTest {
     }
 
     @Test
+    void aDrainInFlight_thenRecorded_thenUndrained_isNeverUndone() {
+        Rig s = new Rig(Set.of(PI1, PI2), PI1, PI2);
+        // drain has removed pi1's route but not saved its record yet (journal present): nothing is concluded
+        s.events.addAll(s.sup.reconcile(new Live(Set.of(PI2), Set.of(), Map.of(), true), s.now));
+        s.feed(PI1, ok(), 10);
+        assertThat(s.made).isEmpty();
+        assertThat(s.eventNames()).doesNotContain("external-change");
+        // the record is saved with the drain: watch leaves pi1 out
+        s.events.addAll(s.sup.reconcile(new Live(Set.of(PI2), Set.of(PI1), Map.of()), s.now));
+        s.feed(PI1, ok(), 10);
+        assertThat(s.made).isEmpty();
+        assertThat(s.eventNames()).contains("drained");
+        // undrain put the route back itself: noted as an undrain, not as someone else's change, and nothing to do
+        s.events.addAll(s.sup.reconcile(new Live(Set.of(PI1, PI2), Set.of(), Map.of()), s.now));
+        s.feed(PI1, ok(), 10);
+        assertThat(s.made).isEmpty();
+        assertThat(s.eventNames()).contains("undrained").doesNotContain("external-change");
+        // and from then on pi1 is watched as before: down after fall, withdrawn
+        s.feed(PI1, fail(), 3);
+        assertThat(s.made).singleElement().satisfies(c -> assertThat(c.kind()).isEqualTo(Change.Kind.WITHDRAW));
+    }
+
+    @Test
     void aRouteSomeoneElseRemovedIsPutBackWhileHealthy() {
         Rig r = new Rig(Set.of(PI1, PI2), PI1, PI2);
         r.events.addAll(r.sup.reconcile(new Live(Set.of(PI2), Set.of(), Map.of()), r.now));

@@ -52,11 +52,11 @@ class WatchPlanTest {
         Network n = Compiler.compile(i);
         WatchPlan p = WatchPlan.of(i, n, "router");
         DeviceState router = n.host("router").orElseThrow();
-        RouteActuator a = new RouteActuator(p, null, "test");
+        RouteActuator a = new RouteActuator(p, null, "test", fixed(Recorded.NONE));
         Instance pi1 = p.items().get(2).instance();
         Instance pi2 = p.items().get(3).instance();
         // as compiled: everything in service, every probe path whole
-        Live all = a.live(router.routes(), router.rules(), router.addresses());
+        Live all = a.live(router.routes(), router.rules(), router.addresses(), Recorded.NONE);
         assertThat(all.installed()).hasSize(5);
         assertThat(all.probeFaults()).isEmpty();
         // pi1's route withdrawn, pi2's table route gone, desktop's probe source gone
@@ -64,15 +64,51 @@ class WatchPlanTest {
         routes.removeIf(r -> r.dst().network().equals(DNS) && (r.metric() == 1 || r.table() == 7703));
         List<Address> lo = new ArrayList<>(router.addresses());
         lo.removeIf(ad -> ad.address().ip().equals(Ip.parse("10.255.1.1")));
-        Live live = a.live(routes, router.rules(), lo);
+        Live live = a.live(routes, router.rules(), lo, Recorded.NONE);
         assertThat(live.installed()).doesNotContain(pi1).contains(pi2);
         assertThat(live.probeFaults()).containsEntry(pi2, "table 7703 has no route 10.53.0.53 table 7703 via 192.168.1.54 dev eth1 proto 77");
         assertThat(live.probeFaults().get(p.items().get(0).instance())).isEqualTo("probe source 10.255.1.1 is not on lo");
-        Live noRules = a.live(router.routes(), List.of(), router.addresses());
+        Live noRules = a.live(router.routes(), List.of(), router.addresses(), Recorded.NONE);
         assertThat(noRules.probeFaults().get(pi1)).isEqualTo("no rule 'from 10.255.1.2 lookup 7702'");
         // the ip lines of a withdrawal and a restoration are the renderer's
         assertThat(a.line(new Change(Change.Kind.WITHDRAW, pi1, "x"))).isEqualTo("route del 10.53.0.53/32 via 192.168.1.53 dev eth1 proto 77 metric 1");
         assertThat(a.line(new Change(Change.Kind.RESTORE, pi1, "x"))).isEqualTo("route replace 10.53.0.53/32 via 192.168.1.53 dev eth1 proto 77 metric 1");
+    }
+
+    static Recorded.Source fixed(Recorded r) {
+        return new Recorded.Source() {
+            public Recorded read() { return r; }
+
+            public String describe() { return "test"; }
+        };
+    }
+
+    @Test
+    void drainsComeFromTheStateFile_andTheirProbeRoutesAreNoFault() throws Exception {
+        Intent i = home();
+        Network n = Compiler.compile(i);
+        WatchPlan p = WatchPlan.of(i, n, "router");
+        DeviceState router = n.host("router").orElseThrow();
+        RouteActuator a = new RouteActuator(p, null, "test", fixed(Recorded.NONE));
+        Instance pi1 = p.items().get(2).instance();
+        // the router as 'anyloop drain home.yaml dns pi1 --host router' leaves it, and the record it saves
+        dev.anyloop.apply.Drain d = dev.anyloop.apply.Drains.of(i, n, "dns", "pi1", 0);
+        DeviceState drained = dev.anyloop.apply.Drains.apply(router, List.of(d));
+        Recorded rec = StateFile.of(dev.anyloop.apply.HostRecord.fresh().withDrains(List.of(d)));
+        assertThat(rec.changing()).isFalse();
+        Live live = a.live(drained.routes(), drained.rules(), drained.addresses(), rec);
+        assertThat(live.drained()).containsExactly(pi1);
+        assertThat(live.installed()).doesNotContain(pi1).hasSize(4);
+        // the drain took the probe table's route to pi1 too: expected, not the checker's fault
+        assertThat(drained.routes()).noneMatch(r -> r.table() == 7702 && r.dst().network().equals(DNS));
+        assertThat(live.probeFaults()).doesNotContainKey(pi1).isEmpty();
+        // without the record the same routes are a removal by someone else, and pi1's probe path is broken
+        Live unknown = a.live(drained.routes(), drained.rules(), drained.addresses(), Recorded.NONE);
+        assertThat(unknown.drained()).isEmpty();
+        assertThat(unknown.probeFaults()).containsKey(pi1);
+        // a change in flight (the engine's journal in the record) marks the live state unsettled
+        dev.anyloop.apply.HostRecord.Journal j = new dev.anyloop.apply.HostRecord.Journal("x", 0, 1, List.of(), java.util.Set.of(), java.util.Set.of());
+        assertThat(StateFile.of(dev.anyloop.apply.HostRecord.fresh().withJournal(java.util.Optional.of(j))).changing()).isTrue();
     }
 
     @Test
