@@ -117,6 +117,13 @@ public final class Engine {
         }
     }
 
+    /**
+     * The record as the state file holds it this moment, without the lock and without finishing or undoing an
+     * interrupted change: for anyloop watch, which reads the drains every second and must never make a drain or an
+     * apply wait (or be refused) for its lock. A change in flight shows as {@link HostRecord#journal()}.
+     */
+    public HostRecord peek() throws ApplyException { return store.load(); }
+
     /** The record as it stands (after finishing or undoing an interrupted change), for drains and status. */
     public Status status() throws ApplyException {
         try (Target.Lock lock = store.lock()) {

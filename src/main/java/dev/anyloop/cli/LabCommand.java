@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Build network.yaml for real in network namespaces (never connected to this host's network), with real services.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Exec.class,
-            LabCommand.Leftovers.class, LabProbeCommand.class, LabFailCommand.class, LabRestoreCommand.class, LabBgpCommand.class})
+            LabCommand.Leftovers.class, LabProbeCommand.class, LabFailCommand.class, LabRestoreCommand.class, LabBgpCommand.class,
+            LabWatchCommand.class})
 final class LabCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -130,6 +131,11 @@ final class LabCommand implements Runnable {
             st.namespaces().forEach((ns, pids) -> out.printf("%-30s %d processes %s%n", ns, pids.size(), pids));
             List<Lab.Iface> failed = Lab.failed(labName.name);
             if (!failed.isEmpty()) out.printf("failed interfaces (lab restore brings them back): %s%n", failed);
+            for (dev.anyloop.lab.LabWatch.Daemon d : dev.anyloop.lab.LabWatch.running(labName.name)) {
+                out.printf("watch on %s: %s (pid %d), log %s%n", d.router(), d.alive() ? (d.ready() ? "checking" : "starting") : "not running",
+                        d.pid(), d.log());
+                if (d.alive()) dev.anyloop.lab.LabWatch.table(d).ifPresent(t -> out.print(t.indent(2)));
+            }
             return Main.OK;
         }
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, TraceCommand.class, ReachCommand.class,
                 CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class, SnapshotCommand.class,
                 DiffCommand.class, ApplyCommand.class, ConfirmCommand.class, RollbackCommand.class, DrainCommand.class,
-                DrainCommand.Undrain.class, CompleteCommand.class},
+                DrainCommand.Undrain.class, WatchCommand.class, CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check failed", "2:usage or config error", "3:internal error"})
 public final class Main implements Runnable {

@@ -6,6 +6,7 @@ import dev.anyloop.compile.RouteOrigin;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.Intent.ServiceDef;
 import dev.anyloop.intent.Intent.SourceDef;
+import dev.anyloop.intent.ProbePairs;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.render.IpBatchRenderer;
@@ -123,6 +124,14 @@ final class PlanText {
             if (r.internet()) to.add("the internet");
             out.add("fence segment " + seg.name() + ": FORWARD -i (its interfaces) -> AL-SEG-" + seg.name() + " lets it reach "
                     + (to.isEmpty() ? "no other segment" : String.join(", ", to)) + " and the services that admit it; the rest is dropped");
+        }
+        for (ProbePairs.Pair p : ProbePairs.of(intent)) {
+            if (p.router().equals(h)) {
+                out.add("watch: probes of " + p.host() + " leave from " + p.source() + " (on lo), rule from " + p.source()
+                        + " lookup " + p.table() + ", where the service addresses go via " + p.via() + " only");
+            } else if (p.host().equals(h)) {
+                out.add("watch: " + p.router() + "'s probes from " + p.source() + " pass this host's service chains");
+            }
         }
         return out;
     }

@@ -104,13 +104,18 @@ public final class Compiler {
         if (docker) links.add(new Link(Docker.BRIDGE, Link.Kind.BRIDGE, true));
 
         List<InterfaceAddress> bridge = docker ? List.of(Docker.BRIDGE_ADDRESS) : List.of();
-        List<Address> addresses = HostAddresses.of(intent, h, bridge);
+        List<Address> addresses = new ArrayList<>(HostAddresses.of(intent, h, bridge));
+        // watch's probe sources go on lo after the host's own lo addresses, before the interfaces'
+        int afterLo = (int) addresses.stream().takeWhile(a -> a.dev().equals(HostAddresses.LO)).count();
+        addresses.addAll(afterLo, ProbePaths.addresses(intent, h));
 
         Map<Route, RouteOrigin> made = new LinkedHashMap<>(DeclaredRoutes.of(h));
         for (Route r : KernelRoutes.of(addresses)) made.putIfAbsent(r, null);
         ServiceRoutes.of(paths, h.name()).forEach(made::putIfAbsent);
         // T8 last: a source intent may name a derived service route, or a destination inside any route
         made = SourceAddresses.apply(intent, h.name(), made);
+        // watch's probe tables after T8: a probe binds its own source, so T8's src has nothing to say there
+        for (Route r : ProbePaths.routes(intent, h)) made.putIfAbsent(r, null);
         List<Route> routes = new ArrayList<>(made.keySet());
         Map<Route, RouteOrigin> origins = new HashMap<>();
         made.forEach((r, o) -> {
@@ -120,6 +125,8 @@ public final class Compiler {
 
         List<PolicyRule> rules = new ArrayList<>(PolicyRule.defaults(Family.V4));
         rules.addAll(PolicyRule.defaults(Family.V6));
+        rules.addAll(ProbePaths.rules(intent, h));
+        rules.sort(Comparator.comparing((PolicyRule r) -> r.family()).thenComparingInt(PolicyRule::priority));
 
         NetfilterBuilder v4 = new NetfilterBuilder(Family.V4);
         NetfilterBuilder v6 = new NetfilterBuilder(Family.V6);

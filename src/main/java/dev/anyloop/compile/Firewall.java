@@ -98,6 +98,10 @@ final class Firewall {
             for (Allowed.Admit a : Allowed.onServiceHost(intent, s.allow(), host.name(), f)) {
                 nf.append(FILTER, in, Rule.of(toPorts, a.match()), RuleOrigin.allow(name, a.entry()));
             }
+            // anyloop watch's probes of this instance, from each router's probe source
+            for (Prefix p : ProbePaths.sources(intent, host.name(), s, f)) {
+                nf.append(FILTER, in, Rule.of(toPorts, src(p)), RuleOrigin.service(name, Role.ADMIT, "probes of anyloop watch from " + p));
+            }
             nf.append(FILTER, in, end(shared), refuse(name, shared, "not in allow"));
         }
         if (!docker) {
@@ -139,6 +143,9 @@ final class Firewall {
         nf.append(FILTER, chain, Rule.of(allowed, established()), RuleOrigin.service(s.name(), Role.REPLIES, "replies"));
         for (Allowed.Admit a : Allowed.onServiceHost(intent, s.allow(), host.name(), f)) {
             nf.append(FILTER, chain, Rule.of(allowed, a.match()), RuleOrigin.allow(s.name(), a.entry()));
+        }
+        for (Prefix p : ProbePaths.sources(intent, host.name(), s, f)) {
+            nf.append(FILTER, chain, Rule.of(allowed, src(p)), RuleOrigin.service(s.name(), Role.ADMIT, "probes of anyloop watch from " + p));
         }
         nf.append(FILTER, chain, Rule.of(new Target.Drop()), RuleOrigin.service(s.name(), Role.REFUSE, "not in allow"));
     }

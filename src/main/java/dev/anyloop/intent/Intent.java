@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A validated network.yaml: segments, hosts, services, source-address intents and expectations.
+ * A validated network.yaml: segments, hosts, services, source-address intents, expectations and health checks.
  * Maps keep file order. Every element carries its {@link Pos} so later stages can point at it.
  * See docs/network-yaml.md for the file format.
  */
 public record Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts,
                      Map<String, ServiceDef> services, List<SourceDef> sources, List<ExpectDef> expectations, BgpDef bgp,
-                     List<Diagnostic> warnings) {
+                     Optional<HealthDef> health, List<Diagnostic> warnings) {
     public Intent {
         segments = ordered(segments);
         hosts = ordered(hosts);
@@ -27,17 +27,23 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
         warnings = warnings.stream().sorted().toList();
     }
 
-    /** An intent without a {@code bgp:} section and without warnings (built by code, not read from a file). */
+    /** An intent without {@code bgp:} and {@code health:} sections and without warnings (built by code, not read from a file). */
     public Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts, Map<String, ServiceDef> services,
                   List<SourceDef> sources, List<ExpectDef> expectations) {
-        this(file, segments, hosts, services, sources, expectations, BgpDef.NONE, List.of());
+        this(file, segments, hosts, services, sources, expectations, BgpDef.NONE, Optional.empty(), List.of());
+    }
+
+    /** An intent as read, before the bgp: section is resolved and before the validator's warnings. */
+    Intent(String file, Map<String, SegmentDef> segments, Map<String, HostDef> hosts, Map<String, ServiceDef> services,
+           List<SourceDef> sources, List<ExpectDef> expectations, Optional<HealthDef> health) {
+        this(file, segments, hosts, services, sources, expectations, BgpDef.NONE, health, List.of());
     }
 
     /** The same intent with {@code more} warnings. */
     Intent withWarnings(List<Diagnostic> more) {
         List<Diagnostic> all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
-        return new Intent(file, segments, hosts, services, sources, expectations, bgp, all);
+        return new Intent(file, segments, hosts, services, sources, expectations, bgp, health, all);
     }
 
     /** The services that hold {@code address}, in file order (several when they share it with different ports). */
@@ -46,7 +52,7 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
     }
 
     /** The same intent with the {@code bgp:} section {@code newBgp}. */
-    public Intent withBgp(BgpDef newBgp) { return new Intent(file, segments, hosts, services, sources, expectations, newBgp, warnings); }
+    public Intent withBgp(BgpDef newBgp) { return new Intent(file, segments, hosts, services, sources, expectations, newBgp, health, warnings); }
 
     static <K, V> Map<K, V> ordered(Map<K, V> m) { return Collections.unmodifiableMap(new LinkedHashMap<>(m)); }
 

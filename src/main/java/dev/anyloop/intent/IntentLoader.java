@@ -50,14 +50,17 @@ public final class IntentLoader {
         f.required("hosts");
         HostReader hosts = new HostReader(problems);
         ServiceReader services = new ServiceReader(problems);
+        var serviceDefs = services.services(f.get("services").orElse(ABSENT));
         Intent intent = new Intent(fileName,
                 hosts.segments(f.get("segments").orElse(ABSENT)),
                 hosts.hosts(f.get("hosts").orElse(ABSENT)),
-                services.services(f.get("services").orElse(ABSENT)),
+                serviceDefs,
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
-                services.expectations(f.get("expect").orElse(ABSENT)));
+                services.expectations(f.get("expect").orElse(ABSENT)),
+                f.get("health").flatMap(n -> new HealthReader(problems).health(n, serviceDefs)));
         BgpReader.Raw bgp = new BgpReader(problems).read(f.get("bgp"));
         List<Diagnostic> warnings = new Validator(intent, problems).run();
+        new HealthChecks(intent, problems).run();
         intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         if (problems.any()) throw problems.exception();
         return intent.withWarnings(warnings);

@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public enum Section {
     /** The top level of the file. */
-    NETWORK("segments", "hosts", "services", "source-addresses", "expect", "bgp"),
+    NETWORK("segments", "hosts", "services", "source-addresses", "expect", "bgp", "health"),
     SEGMENT("prefixes", "may-reach"),
     HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment"),
     INTERFACE("segment", "addresses", "gateway"),
@@ -34,7 +34,13 @@ public enum Section {
     /** One service of {@code bgp: services} written as a mapping. */
     BGP_SERVICE("static-routes", "preference"),
     /** One host of {@code bgp: speakers}. */
-    BGP_SPEAKER("asn", "router-id", "peers", "bfd");
+    BGP_SPEAKER("asn", "router-id", "peers", "bfd"),
+    /** {@code health:}: anyloop watch's probe sources, default timing, damping and per-service checks. */
+    HEALTH("probe-sources", "interval", "timeout", "rise", "fall", "damping", "services"),
+    /** {@code health: damping:}. */
+    DAMPING("penalty", "suppress", "reuse", "half-life", "max-suppress"),
+    /** One service's entry under {@code health: services:}. */
+    CHECK("check", "port", "interval", "timeout", "rise", "fall", "query", "type", "rcodes", "path", "status");
 
     private final Set<String> keys;
 

@@ -402,6 +402,8 @@ public final class Lab implements AutoCloseable {
      * process in it outlives its name). Idempotent: a lab that is not there is already down.
      */
     public static void down(String lab, Netns os) {
+        // watch first, with SIGTERM: it logs that it stopped (and, as always, leaves the routes as they are)
+        LabWatch.stop(lab);
         List<String> names = namespacesOf(os, lab);
         List<Long> pids = new ArrayList<>();
         LabProcesses.pidsIn(names).values().forEach(pids::addAll);
@@ -448,7 +450,10 @@ public final class Lab implements AutoCloseable {
 
     static Path runDir(String lab) { return RUN.resolve(lab); }
 
-    /** Where the apply engine keeps the state files of lab {@code lab}'s hosts: what {@code --lab} commands read and write. */
+    /**
+     * Where the apply engine keeps the state files of lab {@code lab}'s hosts: what {@code --lab} commands read and
+     * write, and what {@code lab watch} gives watch, so it reads the drains the lab's engine recorded.
+     */
     public static Path stateDir(String lab) { return runDir(LabPlan.checkLabName(lab)).resolve(STATE); }
 
     /** The apply engine's state folder inside a lab's run directory: one state file per host namespace. */

@@ -58,6 +58,12 @@ class NetworkYamlDocTest {
             if (bgp.get("services") instanceof Map) for (Object svc : values(bgp.get("services"))) keys(seen, Section.BGP_SERVICE, svc);
             for (Object sp : values(bgp.get("speakers"))) keys(seen, Section.BGP_SPEAKER, sp);
         }
+        if (top.get("health") != null) {
+            Map<?, ?> health = (Map<?, ?>) top.get("health");
+            keys(seen, Section.HEALTH, health);
+            if (health.get("damping") != null) keys(seen, Section.DAMPING, health.get("damping"));
+            for (Object check : values(health.get("services"))) keys(seen, Section.CHECK, check);
+        }
         for (Section s : Section.values()) {
             assertThat(seen.get(s)).as("keys of %s in the reference block of %s", s, DOC).containsExactlyInAnyOrderElementsOf(s.keys());
         }
