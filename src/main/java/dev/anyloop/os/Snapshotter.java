@@ -15,8 +15,10 @@ import java.util.Optional;
  * except for sysctl.txt, which keeps only the keys the simulator reads ({@link SysctlKey}).
  */
 public final class Snapshotter {
-    /** A file of the snapshot and the command that writes it. */
-    record Step(String file, List<String> argv) { }
+    /** A file of the snapshot and the command that writes it; an optional one is skipped when its tool is not installed. */
+    record Step(String file, List<String> argv, boolean optional) {
+        Step(String file, List<String> argv) { this(file, argv, false); }
+    }
 
     static final List<Step> STEPS = List.of(
             new Step("ip-addr.json", List.of("ip", "-json", "addr", "show")),
@@ -27,7 +29,10 @@ public final class Snapshotter {
             new Step("iptables.rules", List.of("iptables-save")),
             new Step("ip6tables.rules", List.of("ip6tables-save")),
             new Step("sysctl.txt", List.of("sysctl", "-a")),
-            new Step("listen.txt", List.of("ss", "-Hlntup")));
+            new Step("listen.txt", List.of("ss", "-Hlntup")),
+            // a host without nft or ipset has no such rules: the reader takes a missing file for none
+            new Step("nft.json", List.of("nft", "-j", "list", "ruleset"), true),
+            new Step("ipset.txt", List.of("ipset", "save"), true));
 
     private final CommandRunner runner;
 
@@ -43,10 +48,17 @@ public final class Snapshotter {
             List<String> argv = new ArrayList<>();
             if (netns.isPresent()) argv.addAll(List.of("ip", "netns", "exec", netns.get()));
             argv.addAll(s.argv());
-            String out = runner.run(argv).orThrow().out();
+            CommandRunner.Result r = runner.run(argv);
+            if (s.optional() && !r.ok() && missingTool(r)) continue;
+            String out = r.orThrow().out();
             if (s.file().equals("sysctl.txt")) out = forwardingKeys(out);
             Files.writeString(hostDir.resolve(s.file()), out, StandardCharsets.UTF_8);
         }
+    }
+
+    /** True when the command could not start at all (exec failed: the tool is not installed). */
+    static boolean missingTool(CommandRunner.Result r) {
+        return r.exit() == 127 || r.err().contains("No such file or directory") && r.err().contains("exec");
     }
 
     /** The lines of {@code sysctl -a} output that the simulator reads: the keys of {@link SysctlKey}. */
