@@ -88,12 +88,19 @@ public final class Failover {
     }
 
     /** The network without {@code down}, and without any route to the service's addresses through it. */
-    static Network drain(Network n, ServiceDef s, String down) {
+    static Network drain(Network n, ServiceDef s, String down) { return drain(n, s.addresses(), down); }
+
+    /**
+     * The network without {@code down}, and without any host route to one of {@code addresses} through it: the
+     * drain of {@link #scenarios}, for addresses that network.yaml does not name (a snapshot's loopback addresses).
+     */
+    public static Network drain(Network n, List<Ip> addresses, String down) {
         DeviceState gone = n.hosts().get(down);
+        if (gone == null) throw new IllegalArgumentException("no host '" + down + "' to drain");
         Set<Ip> addrs = gone.addresses().stream().map(Address::address).map(a -> a.ip()).collect(Collectors.toSet());
         Network out = n.without(down);
         for (DeviceState d : out.hosts().values()) {
-            List<Route> kept = d.routes().stream().filter(r -> !(r.dst().isHost() && s.addresses().contains(r.dst().network())
+            List<Route> kept = d.routes().stream().filter(r -> !(r.dst().isHost() && addresses.contains(r.dst().network())
                     && r.nexthops().stream().anyMatch(nh -> nh.via().map(addrs::contains).orElse(false)))).toList();
             if (kept.size() != d.routes().size()) out = out.with(d.withRoutes(kept));
         }

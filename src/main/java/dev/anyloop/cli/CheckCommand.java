@@ -4,6 +4,7 @@ import dev.anyloop.check.Checker;
 import dev.anyloop.check.Finding;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
+import dev.anyloop.state.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,11 +29,19 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "print passing checks too")
     boolean verbose;
 
+    @Option(names = "--report", paramLabel = "FILE", description = "also write the result as one HTML page (as anyloop report does)")
+    Path report;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Intent intent = Inputs.intent(file, spec.commandLine().getErr());
-        List<Finding> findings = Checker.run(intent, Compiler.compile(intent));
+        Network network = Compiler.compile(intent);
+        List<Finding> findings = Checker.run(intent, network);
+        if (report != null) {
+            Reports.write(spec, report, Reports.compiled(file.toString(), Reports.command(spec, file.toString(), "--report", report.toString()),
+                    intent, network, findings, List.of()));
+        }
         int failed = 0, notes = 0;
         for (Finding f : findings) {
             if (f.kind() == Finding.Kind.PASS && !verbose) continue;

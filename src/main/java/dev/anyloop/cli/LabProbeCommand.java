@@ -2,12 +2,14 @@ package dev.anyloop.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.anyloop.check.Checker;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.lab.Lab;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.lab.LabProbe;
 import dev.anyloop.os.Tools;
+import dev.anyloop.report.ProbeRow;
 import dev.anyloop.state.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,6 +42,10 @@ final class LabProbeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON document instead of lines")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "also write one HTML page: the checks, and every query's kernel answer beside the simulator's")
+    Path report;
+
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
@@ -61,6 +67,11 @@ final class LabProbeCommand implements Callable<Integer> {
         LabProbe.Plan plan = LabProbe.queries(intent, n, failed);
         List<LabProbe.Result> results = LabProbe.run(lab, plan.queries());
         LabProbe.Summary summary = LabProbe.Summary.of(results);
+        if (report != null) {
+            Reports.write(spec, report, Reports.compiled("lab " + labName.name + " from " + file,
+                    Reports.command(spec, file.toString(), "--name", labName.name, "--report", report.toString()), intent, n,
+                    Checker.run(intent, n), results.stream().map(ProbeRow::of).toList()));
+        }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("lab", labName.name);

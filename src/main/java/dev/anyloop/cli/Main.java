@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anyloop", mixinStandardHelpOptions = true, version = "anyloop 0.1.0",
         description = "Routeable loopback service addresses, declared in network.yaml, compiled, simulated and built for real.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, TraceCommand.class, ReachCommand.class,
-                CheckCommand.class, LabCommand.class, DemoCommand.class},
+                CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check failed", "2:usage or config error", "3:internal error"})
 public final class Main implements Runnable {

@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /** Reads the {@code segments} and {@code hosts} sections into records; cross-references are the Validator's. */
 final class HostReader {
     private static final Set<String> SEGMENT_KEYS = Set.of("prefixes");
-    private static final Set<String> HOST_KEYS = Set.of("forwarding", "rp-filter", "interfaces", "loopbacks", "routes");
+    private static final Set<String> HOST_KEYS = Set.of("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment");
     private static final Set<String> INTERFACE_KEYS = Set.of("segment", "addresses", "gateway");
     private static final Set<String> ROUTE_KEYS = Set.of("to", "via", "dev", "metric", "src", "type");
     /** The route types anyloop renders; "ip route" knows more (throw, nat), which have no meaning here. */
@@ -94,7 +94,7 @@ final class HostReader {
             Fields.of(problems, items.get(i), path, f.context() + "route " + (i + 1) + ": ", ROUTE_KEYS)
                     .flatMap(r -> route(r, f.context())).ifPresent(routes::add);
         }
-        return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos);
+        return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos, f.text("comment"));
     }
 
     private InterfaceDef iface(String name, Fields f, Pos pos) {

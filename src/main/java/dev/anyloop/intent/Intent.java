@@ -35,13 +35,19 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
     /** rp_filter mode: off (0), strict (1), loose (2; Debian's default). */
     public enum RpFilter { OFF, STRICT, LOOSE }
 
-    /** A host: interfaces in file order, extra loopback addresses, raw routes. */
+    /** A host: interfaces in file order, extra loopback addresses, raw routes, and the user's free-text comment. */
     public record HostDef(String name, boolean forwarding, RpFilter rpFilter, Map<String, InterfaceDef> interfaces,
-                          List<InterfaceAddress> loopbacks, List<RouteDef> routes, Pos pos) {
+                          List<InterfaceAddress> loopbacks, List<RouteDef> routes, Pos pos, Optional<String> comment) {
         public HostDef {
             interfaces = ordered(interfaces);
             loopbacks = List.copyOf(loopbacks);
             routes = List.copyOf(routes);
+        }
+
+        /** A host without a comment. */
+        public HostDef(String name, boolean forwarding, RpFilter rpFilter, Map<String, InterfaceDef> interfaces,
+                       List<InterfaceAddress> loopbacks, List<RouteDef> routes, Pos pos) {
+            this(name, forwarding, rpFilter, interfaces, loopbacks, routes, pos, Optional.empty());
         }
     }
 
@@ -93,14 +99,20 @@ public record Intent(String file, Map<String, SegmentDef> segments, Map<String, 
     /**
      * A service: its addresses (on lo of every service host), ports, whether ICMP echo is allowed,
      * service hosts in preference order (route metrics 1, 2, ... on routers, T7), who may reach it,
-     * where it binds, and an optional Docker publish.
+     * where it binds, an optional Docker publish, and the user's free-text comment (shown by plan and report).
      */
     public record ServiceDef(String name, List<Ip> addresses, List<PortDef> ports, boolean ping, List<String> hosts,
-                             AllowDef allow, Bind bind, Optional<DockerDef> docker, Pos pos) {
+                             AllowDef allow, Bind bind, Optional<DockerDef> docker, Pos pos, Optional<String> comment) {
         public ServiceDef {
             addresses = List.copyOf(addresses);
             ports = List.copyOf(ports);
             hosts = List.copyOf(hosts);
+        }
+
+        /** A service without a comment. */
+        public ServiceDef(String name, List<Ip> addresses, List<PortDef> ports, boolean ping, List<String> hosts,
+                          AllowDef allow, Bind bind, Optional<DockerDef> docker, Pos pos) {
+            this(name, addresses, ports, ping, hosts, allow, bind, docker, pos, Optional.empty());
         }
     }
 

@@ -25,7 +25,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads {@code services}, {@code source-addresses} and {@code expect}; cross-references are the Validator's. */
 final class ServiceReader {
-    private static final Set<String> SERVICE_KEYS = Set.of("addresses", "ports", "ping", "hosts", "bind", "allow", "docker");
+    private static final Set<String> SERVICE_KEYS = Set.of("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "comment");
     private static final Set<String> ALLOW_KEYS = Set.of("segments", "sources", "interfaces");
     private static final Set<String> DOCKER_KEYS = Set.of("container", "container-port", "host-port", "proto");
     private static final Set<String> SOURCE_KEYS = Set.of("host", "to", "from");
@@ -60,7 +60,7 @@ final class ServiceReader {
         AllowDef allow = f.nested("allow", "allow", ALLOW_KEYS).map(this::allow).orElse(AllowDef.everyone());
         Optional<DockerDef> docker = f.nested("docker", "docker", DOCKER_KEYS).flatMap(this::docker);
         docker.ifPresent(d -> checkDocker(f, d, hosts, ports));
-        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, pos);
+        return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, pos, f.text("comment"));
     }
 
     private AllowDef allow(Fields f) {
