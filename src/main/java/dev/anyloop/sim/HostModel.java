@@ -8,6 +8,7 @@ import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
+import dev.anyloop.state.Hook;
 import dev.anyloop.state.SysctlKey;
 import dev.anyloop.state.Sysctls;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ final class HostModel {
     final Fib fib6;
     final Firewall fw4;
     final Firewall fw6;
+    /** The native nftables ruleset per family, or null when the host has none. */
+    final NftEngine nft4;
+    final NftEngine nft6;
+    private final Stage[][] stages4 = new Stage[Hook.values().length][];
+    private final Stage[][] stages6 = new Stage[Hook.values().length][];
     final List<String> devices;
     final Map<String, List<Addr>> v4ByDev;
     final List<Addr> v6All;
@@ -134,6 +140,12 @@ final class HostModel {
         this.v6Array = few ? all.stream().filter(ip -> !ip.isV4()).toArray(Ip[]::new) : null;
         this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
         this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+        this.nft4 = d.nftables().isEmpty() ? null : new NftEngine(d.nftables(), Family.V4);
+        this.nft6 = d.nftables().isEmpty() ? null : new NftEngine(d.nftables(), Family.V6);
+        for (Hook h : Hook.values()) {
+            stages4[h.ordinal()] = Stage.of(h, Family.V4, fw4, nft4);
+            stages6[h.ordinal()] = Stage.of(h, Family.V6, fw6, nft6);
+        }
     }
 
     private static DevConf devConf(Sysctls s, String dev) {
@@ -168,6 +180,11 @@ final class HostModel {
     Fib fib(Family f) { return f == Family.V4 ? fib4 : fib6; }
 
     Firewall fw(Family f) { return f == Family.V4 ? fw4 : fw6; }
+
+    NftEngine nft(Family f) { return f == Family.V4 ? nft4 : nft6; }
+
+    /** What hook {@code h} runs for family {@code f}, in priority order. */
+    Stage[] stages(Family f, Hook h) { return (f == Family.V4 ? stages4 : stages6)[h.ordinal()]; }
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
     boolean hasAddress(Ip ip) {

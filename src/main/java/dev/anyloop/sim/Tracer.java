@@ -3,7 +3,7 @@ package dev.anyloop.sim;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Proto;
-import dev.anyloop.state.BuiltinChain;
+import dev.anyloop.state.Hook;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Route;
@@ -102,20 +102,23 @@ final class Tracer {
         if (!r.usable()) return endRoute(w, h, r, p.dst(), p.src(), "lo");
         if (!fixed && !chooseSource(w, h, r)) return null;
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, BuiltinChain.RAW_OUTPUT, "", outDev(r)) || !table(w, h, BuiltinChain.MANGLE_OUTPUT, "", outDev(r))) return null;
-        Ip before = w.pkt.dst();
-        if (!dstNat(w, h, seen, BuiltinChain.NAT_OUTPUT, "", outDev(r))) return null;
-        if (!w.pkt.dst().equals(before)) { // ip_route_me_harder: the new destination is routed again
-            r = route(w, h, w.pkt.dst(), w.pkt.src(), "lo");
-            if (!r.usable()) return endRoute(w, h, r, w.pkt.dst(), w.pkt.src(), "lo");
-        }
-        String out = outDev(r);
-        if (!table(w, h, BuiltinChain.FILTER_OUTPUT, "", out)) return null;
-        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, "", out)) return null;
-        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, "", out, nextHop(r, w.pkt.dst()))) return null;
+        // OUTPUT: raw, mangle (a route chain), NAT, filter; a mark or address changed there routes the packet again
+        FibResult[] routed = {r};
+        String out = HookRunner.run(w, h, Hook.OUTPUT, "", outDev(r), seen, nextHop(r, w.pkt.dst()), walk -> {
+            FibResult again = route(walk, h, walk.pkt.dst(), walk.pkt.src(), "lo");
+            if (!again.usable()) {
+                endRoute(walk, h, again, walk.pkt.dst(), walk.pkt.src(), "lo");
+                return null;
+            }
+            routed[0] = again;
+            return outDev(again);
+        });
+        if (out == null) return null;
+        r = routed[0];
+        if (HookRunner.run(w, h, Hook.POSTROUTING, "", out, seen, nextHop(r, w.pkt.dst()), null) == null) return null;
         if (r.type() == Route.Type.LOCAL) {
-            // looped back through lo: PREROUTING (raw, mangle; nat already bound) then INPUT, no new route lookup
-            if (!table(w, h, BuiltinChain.RAW_PREROUTING, "lo", "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, "lo", "")) return null;
+            // looped back through lo: PREROUTING (nat already bound) then INPUT, no new route lookup
+            if (HookRunner.run(w, h, Hook.PREROUTING, "lo", "", seen, w.pkt.dst(), null) == null) return null;
             localDeliver(w, h, "lo", seen, true);
             return null;
         }
@@ -170,9 +173,8 @@ final class Tracer {
             return null;
         }
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, BuiltinChain.RAW_PREROUTING, dev, "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, dev, "")) return null;
-        // nat PREROUTING runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
-        if (!dstNat(w, h, seen, BuiltinChain.NAT_PREROUTING, dev, "")) return null;
+        // PREROUTING (raw, mangle, NAT) runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
+        if (HookRunner.run(w, h, Hook.PREROUTING, dev, "", seen, w.pkt.dst(), null) == null) return null;
         Packet p = w.pkt;
         if (f == Family.V4 && !martian(w, h, dev)) return null;
         FibResult r = route(w, h, p.dst(), p.src(), dev);
@@ -204,10 +206,9 @@ final class Tracer {
         }
         w.pkt = p.withTtl(p.ttl() - 1);
         if (w.explain) w.add(new Step.Forwarded(h.name, dev, out, w.pkt.ttl()));
-        if (!table(w, h, BuiltinChain.MANGLE_FORWARD, dev, out) || !table(w, h, BuiltinChain.FILTER_FORWARD, dev, out)) return null;
-        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, dev, out)) return null;
         Ip nh = nextHop(r, w.pkt.dst());
-        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, dev, out, nh)) return null;
+        if (HookRunner.run(w, h, Hook.FORWARD, dev, out, seen, nh, null) == null) return null;
+        if (HookRunner.run(w, h, Hook.POSTROUTING, dev, out, seen, nh, null) == null) return null;
         return egress(w, h, out, nh);
     }
 
@@ -242,8 +243,8 @@ final class Tracer {
     // ---- delivery -----------------------------------------------------------------------------
 
     private void localDeliver(Walk w, HostModel h, String in, Conntrack.Seen seen, boolean loopedBack) {
-        if (!table(w, h, BuiltinChain.MANGLE_INPUT, in, "") || !table(w, h, BuiltinChain.FILTER_INPUT, in, "")) return;
-        if (!loopedBack && !srcNat(w, h, seen, BuiltinChain.NAT_INPUT, in, "", w.pkt.src())) return;
+        // INPUT: mangle, filter, then the NAT core (SNAT at input; a looped-back packet was bound at postrouting)
+        if (HookRunner.run(w, h, Hook.INPUT, in, "", seen, w.pkt.src(), null) == null) return;
         Packet p = w.pkt;
         w.deliveredAt = h;
         w.delivered = p;
@@ -366,73 +367,10 @@ final class Tracer {
         return s;
     }
 
-    /** Runs a table that filters (raw, mangle, filter); false if it ended the walk. */
-    private boolean table(Walk w, HostModel h, BuiltinChain hook, String in, String out) {
-        Firewall.Hit hit = h.fw(w.pkt.family()).run(hook, w.pkt, in, out, h, w);
-        switch (hit.kind) {
-            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
-            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
-            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
-            default: return true;
-        }
-    }
-
-    /** nat PREROUTING / OUTPUT for a new flow (DNAT, REDIRECT); un-SNAT for a reply. */
-    private boolean dstNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out) {
-        Conntrack.Entry e = seen.entry();
-        if (seen.dir() == Conntrack.Dir.REPLY) {
-            if (e.snat) rewrite(w, h, "un-SNAT (conntrack)", w.pkt.withDst(e.orig.src(), e.orig.sport()), null);
-            return true;
-        }
-        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.dstDone) return true;
-        e.dstDone = true;
-        return nat(w, h, e, chain, in, out, w.pkt.dst());
-    }
-
-    /** nat POSTROUTING / INPUT for a new flow (SNAT, MASQUERADE); un-DNAT for a reply. */
-    private boolean srcNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out, Ip nh) {
-        Conntrack.Entry e = seen.entry();
-        if (seen.dir() == Conntrack.Dir.REPLY) {
-            if (e.dnat) rewrite(w, h, "un-DNAT (conntrack)", w.pkt.withSrc(e.orig.dst(), e.orig.dport()), null);
-            return true;
-        }
-        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.srcDone) return true;
-        e.srcDone = true;
-        return nat(w, h, e, chain, in, out, nh);
-    }
-
-    private boolean nat(Walk w, HostModel h, Conntrack.Entry e, BuiltinChain chain, String in, String out, Ip nh) {
-        Firewall.Hit hit = h.fw(w.pkt.family()).run(chain, w.pkt, in, out, h, w);
-        Packet p = w.pkt;
-        switch (hit.kind) {
-            case ACCEPT: return true;
-            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
-            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
-            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
-            default: break;
-        }
-        Nat.Result res = Nat.apply(hit, p, h, in, out, nh);
-        if (res.after().isEmpty()) return w.end(new Verdict.Dropped(new Step.Dropped(h.name, res.why())));
-        rewrite(w, h, res.why(), res.after().get(), e);
-        return true;
-    }
-
-    private void rewrite(Walk w, HostModel h, String kind, Packet after, Conntrack.Entry e) {
-        Packet before = w.pkt;
-        if (e != null) {
-            if (!after.dst().equals(before.dst()) || after.dport() != before.dport()) e.dnat = true;
-            if (!after.src().equals(before.src()) || after.sport() != before.sport()) e.snat = true;
-            e.xlated = after;
-            after = after.withCt(new CtState(before.ct().state(), e.dnat, e.snat));
-        }
-        w.pkt = after;
-        if (w.explain) w.add(new Step.NatRewrite(h.name, kind, before, after));
-    }
-
     // ---- routing ------------------------------------------------------------------------------
 
     private FibResult route(Walk w, HostModel h, Ip dst, Ip src, String iif) {
-        FibResult r = h.fib(dst.family()).lookup(dst, src, iif);
+        FibResult r = h.fib(dst.family()).lookup(dst, src, iif, w.pkt.mark());
         if (w.explain) w.add(lookupStep(h, r, dst, src, iif));
         return r;
     }

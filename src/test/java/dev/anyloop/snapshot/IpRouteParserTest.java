@@ -91,6 +91,8 @@ class IpRouteParserTest {
         "[{\"dst\":\"default\",\"via\":{\"family\":\"inet6\",\"host\":\"fe80::1\"},\"dev\":\"e\"}]|0.0.0.0/0 via fe80::1 dev e proto boot",
         "[{\"dst\":\"10.0.0.0/8\",\"dev\":\"e\",\"protocol\":\"bird\",\"scope\":\"universe\",\"table\":\"default\"}]|10.0.0.0/8 table default dev e proto bird",
         "[{\"type\":\"throw\",\"dst\":\"10.0.0.0/8\",\"table\":\"7\"}]|throw 10.0.0.0/8 table 7 proto boot",
+        // a host with /etc/iproute2/rt_protos.d/anyloop.conf names protocol 77
+        "[{\"dst\":\"10.9.0.0/16\",\"dev\":\"e\",\"protocol\":\"anyloop\"}]|10.9.0.0/16 dev e proto 77",
     })
     void unusualButValidShapes(String json, String expected) throws SnapshotException {
         assertThat(IpRouteParser.parse("ip-route.json", json, Optional.empty())).extracting(Route::toString).containsExactly(expected);
