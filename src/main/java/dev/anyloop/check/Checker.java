@@ -47,6 +47,7 @@ public final class Checker {
         c.sourceAddresses(out);
         out.addAll(ShadowedRules.find(intent, network, c.sim, c.clients()));
         out.addAll(Failover.check(intent, network, c.clients()));
+        out.addAll(WildcardUdp.check(intent));
         return out;
     }
 
@@ -58,7 +59,8 @@ public final class Checker {
                 RoundTrip rt = sim.roundTrip(e.from(), dst, e.proto(), e.port());
                 String what = "line " + e.pos().line() + ": " + rt.flow() + " expected "
                         + (e.reachable() ? "reachable" : "not reachable") + ", " + outcome(rt);
-                out.add(Finding.of("expect", rt.reachable() == e.reachable(), what, rt));
+                // over a multipath route a flow takes whichever path the kernel's hash picks: every path must agree
+                out.add(Finding.of("expect", rt.reachable() == e.reachable() && !rt.mixed(), what, rt));
             }
         }
     }
@@ -82,7 +84,7 @@ public final class Checker {
                         String tech = expect ? "T2/T4" : (allowed ? "T4" : "T3/T4");
                         String why = s.allow().anyone() ? "anyone may"
                                 : src.map(a -> "source " + a).orElse(client) + (allowed ? " is allowed" : " is not in allow");
-                        out.add(Finding.of(tech, rt.reachable() == expect, s.name() + ": " + rt.flow() + " expected "
+                        out.add(Finding.of(tech, rt.reachable() == expect && !rt.mixed(), s.name() + ": " + rt.flow() + " expected "
                                 + (expect ? "reachable" : "refused") + " (" + why + "), " + outcome(rt), rt));
                     }
                 }
@@ -206,6 +208,7 @@ public final class Checker {
     }
 
     static String outcome(RoundTrip rt) {
+        if (rt.mixed()) return rt.multipath().get() + " (the kernel hashes the flow onto one): " + rt.verdict().describe();
         if (rt.reachable()) return "reachable (answered by " + rt.forward().verdict().step().host() + ")";
         return "not reachable: " + rt.verdict().describe();
     }

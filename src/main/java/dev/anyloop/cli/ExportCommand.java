@@ -36,18 +36,26 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
     Path file;
 
-    @Option(names = "--host", required = true, description = "the host to export")
+    @Option(names = "--host", required = true, paramLabel = "HOST", description = "the host to export")
     String host;
 
-    @Option(names = "--format", required = true, converter = FormatConverter.class,
+    @Option(names = "--format", required = true, converter = FormatConverter.class, paramLabel = "FORMAT",
+            completionCandidates = FormatConverter.Words.class,
             description = "ip-batch, iptables, nft, networkd or sysctl")
     Format format;
 
-    @Option(names = "--out", required = true, description = "directory to write into (created if missing)")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory to write into (created if missing)")
     Path out;
 
     /** Accepts ip-batch as well as ip_batch. */
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        /** The words as users type them (ip-batch), for completion. */
+        static final class Words extends java.util.ArrayList<String> {
+            Words() {
+                for (Format f : Format.values()) add(f.name().replace('_', '-'));
+            }
+        }
+
         @Override
         public Format convert(String value) {
             try {

@@ -5,10 +5,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** anyloop's command line: one class per subcommand; exit codes 0 ok, 1 a check failed, 2 usage or config error, 3 internal error. */
-@Command(name = "anyloop", mixinStandardHelpOptions = true, version = "anyloop 0.1.0",
+@Command(name = "anyloop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Routeable loopback service addresses, declared in network.yaml, compiled, simulated and built for real.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, TraceCommand.class, ReachCommand.class,
-                CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class},
+                CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class,
+                CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check failed", "2:usage or config error", "3:internal error"})
 public final class Main implements Runnable {

@@ -23,7 +23,7 @@ final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
     Path file;
 
-    @Option(names = "--host", description = "only this host")
+    @Option(names = "--host", paramLabel = "HOST", description = "only this host")
     Optional<String> host;
 
     @Override

@@ -38,10 +38,10 @@ final class ReachCommand implements Callable<Integer> {
     @Option(names = "--queries", paramLabel = "FILE", description = "query file")
     Path queries;
 
-    @Option(names = "--from") String from;
-    @Option(names = "--to") String to;
-    @Option(names = "--proto", defaultValue = "icmp") String proto;
-    @Option(names = "--port") Optional<String> port;
+    @Option(names = "--from", paramLabel = "HOST", description = "one query: the host that sends") String from;
+    @Option(names = "--to", paramLabel = "ADDR", description = "one query: destination address") String to;
+    @Option(names = "--proto", defaultValue = "icmp", paramLabel = "PROTO", description = "one query: icmp, tcp or udp (default icmp)") String proto;
+    @Option(names = "--port", paramLabel = "PORT", description = "one query: destination port for tcp and udp") Optional<String> port;
 
     @Option(names = "--json", description = "one JSON object a line with from, to, proto, port, reachable, verdict, trace")
     boolean json;

@@ -23,16 +23,16 @@ final class TraceCommand implements Callable<Integer> {
     @Mixin
     NetworkSource source;
 
-    @Option(names = "--from", required = true, description = "the host that sends")
+    @Option(names = "--from", required = true, paramLabel = "HOST", description = "the host that sends")
     String from;
 
-    @Option(names = "--to", required = true, description = "destination address")
+    @Option(names = "--to", required = true, paramLabel = "ADDR", description = "destination address")
     String to;
 
-    @Option(names = "--proto", defaultValue = "icmp", description = "icmp (echo), tcp or udp (default icmp)")
+    @Option(names = "--proto", defaultValue = "icmp", paramLabel = "PROTO", description = "icmp (echo), tcp or udp (default icmp)")
     String proto;
 
-    @Option(names = "--port", description = "destination port for tcp and udp")
+    @Option(names = "--port", paramLabel = "PORT", description = "destination port for tcp and udp")
     Optional<String> port;
 
     @Override

@@ -39,7 +39,8 @@ final class Fields {
     }
 
     /** The fields of {@code node}; an absent value (a key with nothing after it) reads as an empty mapping. */
-    static Optional<Fields> of(Problems problems, Node node, String path, String context, Set<String> allowed) {
+    static Optional<Fields> of(Problems problems, Node node, String path, String context, Section section) {
+        Set<String> allowed = section.keys();
         Fields f = new Fields(problems, node, path, context);
         if (YamlInput.isNull(node)) return Optional.of(f);
         String label = context.isEmpty() ? "top level" : context.substring(0, context.length() - 2);
@@ -196,8 +197,8 @@ final class Fields {
     }
 
     /** A nested mapping with its own keys; context grows by {@code label}. */
-    Optional<Fields> nested(String key, String label, Set<String> allowed) {
-        return get(key).flatMap(n -> of(problems, n, path(key), context + label + ": ", allowed));
+    Optional<Fields> nested(String key, String label, Section section) {
+        return get(key).flatMap(n -> of(problems, n, path(key), context + label + ": ", section));
     }
 
     Optional<String> text(Node n, String at, String label) {

@@ -12,16 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads the {@code segments} and {@code hosts} sections into records; cross-references are the Validator's. */
 final class HostReader {
-    private static final Set<String> SEGMENT_KEYS = Set.of("prefixes");
-    private static final Set<String> HOST_KEYS = Set.of("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment");
-    private static final Set<String> INTERFACE_KEYS = Set.of("segment", "addresses", "gateway");
-    private static final Set<String> ROUTE_KEYS = Set.of("to", "via", "dev", "metric", "src", "type");
     /** The route types anyloop renders; "ip route" knows more (throw, nat), which have no meaning here. */
     static final List<String> ROUTE_TYPES = List.of("unicast", "blackhole", "unreachable", "prohibit");
 
@@ -35,7 +30,7 @@ final class HostReader {
             String path = "segments/" + e.name();
             problems.remember(path, e.key());
             Names.checkName("segment", e.name(), Names.MAX_HOST).ifPresent(m -> problems.add(path, e.key(), m));
-            List<Prefix> prefixes = Fields.of(problems, e.value(), path, "segment " + e.name() + ": ", SEGMENT_KEYS)
+            List<Prefix> prefixes = Fields.of(problems, e.value(), path, "segment " + e.name() + ": ", Section.SEGMENT)
                     .map(f -> {
                         Optional<Node> list = f.required("prefixes");
                         List<Prefix> ps = f.parsedList("prefixes", Prefix::parse);
@@ -56,7 +51,7 @@ final class HostReader {
             problems.remember(path, e.key());
             Names.checkName("host", e.name(), Names.MAX_HOST).ifPresent(m -> problems.add(path, e.key(), m));
             Pos pos = problems.pos(e.key());
-            HostDef host = Fields.of(problems, e.value(), path, "host " + e.name() + ": ", HOST_KEYS)
+            HostDef host = Fields.of(problems, e.value(), path, "host " + e.name() + ": ", Section.HOST)
                     .map(f -> host(e.name(), f, pos))
                     .orElse(new HostDef(e.name(), false, RpFilter.LOOSE, Map.of(), List.of(), List.of(), pos));
             out.put(e.name(), host);
@@ -79,7 +74,7 @@ final class HostReader {
                 bad.ifPresent(m -> problems.add(path, e.key(), f.context() + m));
                 String ctx = f.context() + "interface " + e.name() + ": ";
                 Pos ipos = problems.pos(e.key());
-                InterfaceDef def = Fields.of(problems, e.value(), path, ctx, INTERFACE_KEYS)
+                InterfaceDef def = Fields.of(problems, e.value(), path, ctx, Section.INTERFACE)
                         .map(i -> iface(e.name(), i, ipos))
                         .orElse(new InterfaceDef(e.name(), "", List.of(), List.of(), ipos));
                 interfaces.put(e.name(), def);
@@ -91,7 +86,7 @@ final class HostReader {
         for (int i = 0; i < items.size(); i++) {
             String path = f.path("routes") + "[" + i + "]";
             problems.remember(path, items.get(i));
-            Fields.of(problems, items.get(i), path, f.context() + "route " + (i + 1) + ": ", ROUTE_KEYS)
+            Fields.of(problems, items.get(i), path, f.context() + "route " + (i + 1) + ": ", Section.ROUTE)
                     .flatMap(r -> route(r, f.context())).ifPresent(routes::add);
         }
         return new HostDef(name, forwarding, rp, interfaces, loopbacks, routes, pos, f.text("comment"));

@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -17,7 +16,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * {@link ConfigException} listing every error found, each as "file:line:col: message".
  */
 public final class IntentLoader {
-    private static final Set<String> TOP_KEYS = Set.of("segments", "hosts", "services", "source-addresses", "expect");
     private static final Node ABSENT = new ScalarNode(Tag.NULL, "", org.snakeyaml.engine.v2.common.ScalarStyle.PLAIN);
 
     private IntentLoader() { }
@@ -46,7 +44,7 @@ public final class IntentLoader {
         Problems problems = new Problems(fileName);
         Optional<Node> root = YamlInput.read(content, problems);
         if (root.isEmpty()) throw problems.exception();
-        Optional<Fields> top = Fields.of(problems, root.get(), "", "", TOP_KEYS);
+        Optional<Fields> top = Fields.of(problems, root.get(), "", "", Section.NETWORK);
         if (top.isEmpty()) throw problems.exception();
         Fields f = top.get();
         f.required("hosts");

@@ -25,11 +25,6 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads {@code services}, {@code source-addresses} and {@code expect}; cross-references are the Validator's. */
 final class ServiceReader {
-    private static final Set<String> SERVICE_KEYS = Set.of("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "comment");
-    private static final Set<String> ALLOW_KEYS = Set.of("segments", "sources", "interfaces");
-    private static final Set<String> DOCKER_KEYS = Set.of("container", "container-port", "host-port", "proto");
-    private static final Set<String> SOURCE_KEYS = Set.of("host", "to", "from");
-    private static final Set<String> EXPECT_KEYS = Set.of("from", "to", "port", "reachable");
 
     private final Problems problems;
 
@@ -42,7 +37,7 @@ final class ServiceReader {
             problems.remember(path, e.key());
             Names.checkName("service", e.name(), Names.MAX_SERVICE).ifPresent(m -> problems.add(path, e.key(), m));
             Pos pos = problems.pos(e.key());
-            ServiceDef s = Fields.of(problems, e.value(), path, "service " + e.name() + ": ", SERVICE_KEYS)
+            ServiceDef s = Fields.of(problems, e.value(), path, "service " + e.name() + ": ", Section.SERVICE)
                     .map(f -> service(e.name(), f, pos))
                     .orElse(new ServiceDef(e.name(), List.of(), List.of(), true, List.of(), AllowDef.everyone(),
                             Bind.ADDRESS, Optional.empty(), pos));
@@ -57,8 +52,8 @@ final class ServiceReader {
         boolean ping = f.bool("ping", true);
         List<String> hosts = unique(f, "hosts", nonEmpty(f, "hosts", Function.identity()));
         Bind bind = f.word("bind", Bind.class, Bind.ADDRESS);
-        AllowDef allow = f.nested("allow", "allow", ALLOW_KEYS).map(this::allow).orElse(AllowDef.everyone());
-        Optional<DockerDef> docker = f.nested("docker", "docker", DOCKER_KEYS).flatMap(this::docker);
+        AllowDef allow = f.nested("allow", "allow", Section.ALLOW).map(this::allow).orElse(AllowDef.everyone());
+        Optional<DockerDef> docker = f.nested("docker", "docker", Section.DOCKER).flatMap(this::docker);
         docker.ifPresent(d -> checkDocker(f, d, hosts, ports));
         return new ServiceDef(name, addresses, ports, ping, hosts, allow, bind, docker, pos, f.text("comment"));
     }
@@ -106,7 +101,7 @@ final class ServiceReader {
         for (int i = 0; i < items.size(); i++) {
             String path = "source-addresses[" + i + "]";
             problems.remember(path, items.get(i));
-            Fields.of(problems, items.get(i), path, "source-addresses entry " + (i + 1) + ": ", SOURCE_KEYS).ifPresent(f -> {
+            Fields.of(problems, items.get(i), path, "source-addresses entry " + (i + 1) + ": ", Section.SOURCE).ifPresent(f -> {
                 Optional<String> host = f.requiredText("host");
                 Optional<Prefix> to = f.requiredParsed("to", Prefix::parse);
                 Optional<Ip> from = f.requiredParsed("from", Ip::parse);
@@ -124,7 +119,7 @@ final class ServiceReader {
         for (int i = 0; i < items.size(); i++) {
             String path = "expect[" + i + "]";
             problems.remember(path, items.get(i));
-            Fields.of(problems, items.get(i), path, "expect entry " + (i + 1) + ": ", EXPECT_KEYS).ifPresent(f -> {
+            Fields.of(problems, items.get(i), path, "expect entry " + (i + 1) + ": ", Section.EXPECT).ifPresent(f -> {
                 Optional<String> from = f.requiredText("from");
                 Optional<String> to = f.requiredParsed("to", ServiceReader::target);
                 Optional<PortDef> port = f.requiredParsed("port", s -> port(s, true));

@@ -66,7 +66,7 @@ public record Drift(String host, boolean inSnapshot, List<String> missing, List<
     private static Set<String> routes(DeviceState d) {
         Set<String> out = new LinkedHashSet<>();
         for (Route r : d.routes()) {
-            if (r.ownedByAnyloop() || r.proto().equals("anyloop")) out.add(new Route(r.type(), r.dst(), r.table(), r.nexthops(), r.metric(), r.src(), Route.PROTO_ANYLOOP, r.scope()).toString());
+            if (r.ownedByAnyloop()) out.add(new Route(r.type(), r.dst(), r.table(), r.nexthops(), r.metric(), r.src(), Route.PROTO_ANYLOOP, r.scope()).toString());
         }
         return out;
     }

@@ -39,8 +39,9 @@ final class NftMatch {
     record NftSetKey(String name, NftKey key) { }
 
     static Compiled compile(NftStatement.Match m, Sets sets) {
-        NftKey key = NftKey.of(m.left());
         String text = NftText.statement(m);
+        if (m.left() instanceof NftExpr.Meta meta && SOCKET_OWNER.contains(meta.key())) return socketOwner(text);
+        NftKey key = NftKey.of(m.left());
         if (key == null) return Compiled.no("'" + NftText.expr(m.left()) + "' is not modelled");
         NftExpr right = m.right();
         NftStatement.Op op = m.op();
@@ -69,6 +70,27 @@ final class NftMatch {
             case NUM: return number(key, op, right, text);
             default: return Compiled.no("'" + text + "': a concatenation compared with a single value");
         }
+    }
+
+    /** Meta keys that read the owner of the packet's socket. */
+    private static final java.util.Set<String> SOCKET_OWNER = java.util.Set.of("skuid", "skgid");
+
+    /**
+     * meta skuid/skgid read the owner of skb->sk: a packet that arrived on a device has no socket before local
+     * delivery, and a new connection none at input either (early demux attaches only an established TCP socket), so
+     * the expression breaks and the rule does not match (nft_meta_get_eval_skugid). A packet a local socket sent, or
+     * an established one at input, has an owner nobody told us: the rule is unknown unless another match fails.
+     */
+    private static Compiled socketOwner(String text) {
+        String why = "'" + text + "' needs the uid of the socket, which a query does not say";
+        return new Compiled(c -> {
+            boolean local = c.in.isEmpty();
+            boolean demuxed = c.hook == dev.anyloop.state.Hook.INPUT && c.pkt.proto() == dev.anyloop.net.Proto.TCP
+                    && c.pkt.ct().state() == dev.anyloop.state.ConntrackState.ESTABLISHED;
+            if (!local && !demuxed) return false;
+            if (c.unknown == null) c.unknown = why;
+            return true;
+        }, null);
     }
 
     private static boolean present(NftKey key, NftCtx c) {

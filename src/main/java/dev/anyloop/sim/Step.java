@@ -38,7 +38,7 @@ public sealed interface Step {
             if (candidates.size() > 1) {
                 s += " [candidates: " + candidates.stream().map(Route::toString).collect(Collectors.joining("; ")) + "]";
             }
-            if (r.nexthops().size() > 1) s += " [multipath: first path taken]";
+            if (r.nexthops().size() > 1) s += " [multipath]";
             return s;
         }
     }

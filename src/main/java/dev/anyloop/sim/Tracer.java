@@ -46,6 +46,12 @@ final class Tracer {
         Verdict verdict;
         HostModel deliveredAt;
         Packet delivered;
+        /** The socket a request was delivered to (null for ICMP echo). */
+        Listener listener;
+        /** For a reply from a wildcard UDP socket: why its source is the route's (AnswerSource), else null. */
+        String routeSourced;
+        /** The round trip's multipath choices, shared by its request and reply walks. */
+        Paths paths = new Paths(new int[0]);
 
         Walk(boolean explain, Conntrack ct, Neighbours neighbours, Packet start, boolean reply, HostModel client, Packet original) {
             this.explain = explain;
@@ -249,7 +255,11 @@ final class Tracer {
         w.deliveredAt = h;
         w.delivered = p;
         if (w.reply) {
-            if (h == w.client && p.isAnswerTo(w.original)) {
+            if (h == w.client && w.routeSourced != null && !p.isAnswerTo(w.original) && p.proto() == Proto.UDP
+                    && !p.src().equals(w.original.dst())) {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the answer comes from " + p.src() + ", not from the asked "
+                        + w.original.dst() + ": the client's connected socket drops it (" + w.routeSourced + ")")));
+            } else if (h == w.client && p.isAnswerTo(w.original)) {
                 w.end(new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? "the client's socket (" + p + ")" : "the client's socket")));
             } else if (h == w.client) {
                 w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the reply " + p + " does not match the client's "
@@ -271,6 +281,7 @@ final class Tracer {
         }
         Optional<Listener> l = h.listener(p.proto(), p.dst(), p.dport());
         if (l.isPresent()) {
+            w.listener = l.get();
             w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? l.get().toString() : "a socket"));
             if (w.explain) w.add(w.verdict.step());
             return;
@@ -372,7 +383,22 @@ final class Tracer {
     private FibResult route(Walk w, HostModel h, Ip dst, Ip src, String iif) {
         FibResult r = h.fib(dst.family()).lookup(dst, src, iif, w.pkt.mark());
         if (w.explain) w.add(lookupStep(h, r, dst, src, iif));
+        if (r.route().isPresent() && r.route().get().nexthops().size() > 1) return onePath(w, h, r);
         return r;
+    }
+
+    /** A multipath route: the next hop this walk takes (Paths), as a route of that one next hop. */
+    private static FibResult onePath(Walk w, HostModel h, FibResult r) {
+        Route m = r.route().get();
+        int n = m.nexthops().size();
+        int c = w.paths.pick(n);
+        NextHop nh = m.nexthops().get(c);
+        if (w.explain) {
+            w.add(new Step.Note(h.name, "multipath: path " + (c + 1) + " of " + n + " (" + nh + "); the kernel hashes each flow onto "
+                    + "one path with a seed chosen at boot, so every path is walked"));
+        }
+        Route one = new Route(m.type(), m.dst(), m.table(), List.of(nh), m.metric(), m.src(), m.proto(), m.scope());
+        return new FibResult(r.type(), Optional.of(one), r.table(), r.rule(), r.candidates());
     }
 
     private static Step.RouteLookup lookupStep(HostModel h, FibResult r, Ip dst, Ip src, String iif) {

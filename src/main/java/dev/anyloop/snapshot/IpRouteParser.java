@@ -72,7 +72,7 @@ public final class IpRouteParser {
             throw r.require("prefsrc").error("expected an " + family.word() + " address, found '" + src.get() + "'");
         }
         // ip leaves "protocol" out exactly when it is RTPROT_BOOT (3), the protocol of a plain "ip route add"
-        String proto = protocol(r.optString("protocol").orElse("boot"));
+        String proto = r.optString("protocol").orElse("boot");
         String scopeText = r.optString("scope").orElse("global");
         Route.Scope scope;
         try {
@@ -82,12 +82,6 @@ public final class IpRouteParser {
         }
         return new Route(type, dst, table, hops, (int) metric, src, proto, scope);
     }
-
-    /**
-     * The protocol as the model keeps it: iproute2 prints a number by the name /etc/iproute2/rt_protos(.d) gives it,
-     * so a host where anyloop installed its rt_protos.d entry shows "anyloop" for anyloop's own routes.
-     */
-    static String protocol(String shown) { return shown.equals("anyloop") ? Route.PROTO_ANYLOOP : shown; }
 
     private static boolean discards(Route.Type t) {
         return t == Route.Type.BLACKHOLE || t == Route.Type.UNREACHABLE || t == Route.Type.PROHIBIT || t == Route.Type.THROW;

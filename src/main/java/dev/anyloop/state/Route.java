@@ -17,12 +17,23 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
                     String proto, Scope scope) {
     /** The rtnetlink protocol number anyloop marks its own routes with. */
     public static final String PROTO_ANYLOOP = "77";
+    /** The name {@code /etc/iproute2/rt_protos.d/anyloop.conf} (shipped in the package) gives that number. */
+    public static final String PROTO_ANYLOOP_NAME = "anyloop";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;
     public static final int TABLE_DEFAULT = 253;
 
     public Route {
         nexthops = List.copyOf(nexthops);
+        proto = canonicalProto(proto);
+    }
+
+    /**
+     * The one spelling of a protocol: iproute2 prints 77 as "anyloop" once the package's rt_protos.d file is
+     * installed and as "77" before, so a host reads the same either way.
+     */
+    public static String canonicalProto(String proto) {
+        return proto.equals(PROTO_ANYLOOP_NAME) ? PROTO_ANYLOOP : proto;
     }
 
     /** Route types as in {@code ip route}: unicast forwards, local delivers, the rest refuse or discard. */
@@ -55,7 +66,7 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
             java.util.Map.entry("ntk", 15), java.util.Map.entry("dhcp", 16), java.util.Map.entry("keepalived", 18),
             java.util.Map.entry("babel", 42), java.util.Map.entry("openr", 99), java.util.Map.entry("bgp", 186),
             java.util.Map.entry("isis", 187), java.util.Map.entry("ospf", 188), java.util.Map.entry("rip", 189),
-            java.util.Map.entry("eigrp", 192), java.util.Map.entry("anyloop", Integer.parseInt(PROTO_ANYLOOP)));
+            java.util.Map.entry("eigrp", 192), java.util.Map.entry(PROTO_ANYLOOP_NAME, Integer.parseInt(PROTO_ANYLOOP)));
 
     /** The protocol as a number, for a name iproute2 knows or a number; empty for another name. */
     public static java.util.Optional<Integer> protocolNumber(String proto) {

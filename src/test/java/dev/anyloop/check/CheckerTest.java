@@ -36,6 +36,25 @@ class CheckerTest {
                 .satisfies(f -> assertThat(f.message()).contains("DNAT'ed by nat DOCKER rule 2 before INPUT runs"));
     }
 
+    /** T6: the how-to's DNS service moved to the wildcard: a warning, and the UDP checks fail with the answer's source. */
+    @Test
+    void aWildcardUdpServiceAtALoopbackAddressIsWarnedAboutAndFails() throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("examples/home.yaml"));
+        String moved = yaml.replace("    hosts: [pi1, pi2]\n    allow:", "    hosts: [pi1, pi2]\n    bind: any\n    allow:");
+        assertThat(moved).isNotEqualTo(yaml);
+        Intent i = dev.anyloop.intent.IntentLoader.parse("home.yaml", moved.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<Finding> all = Checker.run(i, Compiler.compile(i));
+        assertThat(all).filteredOn(f -> f.technique().equals("T6") && f.kind() == Finding.Kind.NOTE).singleElement()
+                .satisfies(f -> assertThat(f.message()).startsWith("dns (line ").contains("[udp/53] bound to the wildcard")
+                        .contains("10.53.0.53").contains("IP_PKTINFO"));
+        assertThat(all).filteredOn(Finding::failed).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.message()).contains("udp 10.53.0.53:53");
+            assertThat(f.proof().orElseThrow().render()).contains("not from the asked 10.53.0.53");
+        });
+        // the unchanged file has no such warning
+        assertThat(Checker.run(HOME, Compiler.compile(HOME))).noneMatch(f -> f.technique().equals("T6") && f.kind() == Finding.Kind.NOTE);
+    }
+
     @Test
     void theRouterRouteRemovedFailsWithTheTraceThatShowsWhy() {
         Network n = Compiler.compile(HOME);
@@ -46,7 +65,7 @@ class CheckerTest {
         List<Finding> failed = Checker.run(HOME, broken).stream().filter(Finding::failed).toList();
         assertThat(failed).isNotEmpty().allMatch(f -> f.message().contains("10.10.10.10"));
         Finding first = failed.get(0);
-        assertThat(first.line()).isEqualTo("FAIL expect line 143: laptop -> tcp 10.10.10.10:80 expected reachable, "
+        assertThat(first.line()).isEqualTo("FAIL expect line 144: laptop -> tcp 10.10.10.10:80 expected reachable, "
                 + "not reachable: NO_ROUTE at isp: route to 10.10.10.10 from 192.168.1.30 iif eth0: no route (network unreachable)");
         // the proof: the router took its default route to the isp, which has no route
         assertThat(first.proof().orElseThrow().render()).contains("router:").contains("0.0.0.0/0 via 198.51.100.1");

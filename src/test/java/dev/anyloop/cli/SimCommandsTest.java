@@ -102,7 +102,7 @@ class SimCommandsTest {
         Files.writeString(broken, home.replace("    forwarding: true", "    forwarding: false"));
         Cli c = Cli.run("check", broken.toString());
         assertThat(c.exit()).isEqualTo(1);
-        assertThat(c.out()).contains("FAIL expect line 143: laptop -> tcp 10.10.10.10:80 expected reachable, not reachable: FORWARDING_DISABLED at router")
+        assertThat(c.out()).contains("FAIL expect line 144: laptop -> tcp 10.10.10.10:80 expected reachable, not reachable: FORWARDING_DISABLED at router")
                 .contains("    -- request --");
         // pi1 loses its gateway: no route back to the router's loopback source (T8)
         Path noRouteBack = dir.resolve("t8.yaml");

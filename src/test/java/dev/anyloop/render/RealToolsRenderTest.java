@@ -130,7 +130,7 @@ class RealToolsRenderTest {
         if (!j.path("dst").asText().equals(dst)) return false;
         String table = j.has("table") ? j.path("table").asText() : "main";
         if (!table.equals(Route.tableName(r.table()))) return false;
-        if (!j.path("protocol").asText().equals(r.proto())) return false;
+        if (!Route.canonicalProto(j.path("protocol").asText()).equals(r.proto())) return false;
         long metric = r.family() == Family.V6 && r.metric() == 0 ? 1024 : Integer.toUnsignedLong(r.metric());
         if (j.path("metric").asLong(0) != metric) return false;
         if (!j.path("prefsrc").asText("").equals(r.src().map(Object::toString).orElse(""))) return false;

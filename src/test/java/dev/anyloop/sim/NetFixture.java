@@ -58,6 +58,8 @@ final class NetFixture {
         final List<PolicyRule> rules = new ArrayList<>();
         final Map<String, String> sysctls = new HashMap<>();
         final List<Listener> listeners = new ArrayList<>();
+        /** The native nftables ruleset, as {@code nft -j list ruleset} printed it. */
+        dev.anyloop.state.nft.NftRuleset nft = dev.anyloop.state.nft.NftRuleset.empty();
         /** family -> table -> chain -> (policy, rule specs). */
         final Map<Family, Map<String, Map<String, ChainB>>> nf = new HashMap<>();
 
@@ -179,13 +181,31 @@ final class NetFixture {
         }
 
         /** "tcp 10.1.1.1:80", "udp [::]:53", "tcp 0.0.0.0:22", "tcp6only [::]:80". */
-        H listen(String spec) {
+        H listen(String spec) { return listen(spec, "test"); }
+
+        /** As {@link #listen(String)}, with the process name ss -p would show. */
+        H listen(String spec, String process) {
             String[] t = spec.split(" ");
             boolean v6only = t[0].endsWith("6only");
             Proto p = Proto.parse(t[0].replace("6only", ""));
             int c = t[1].lastIndexOf(':');
             String a = t[1].substring(0, c).replace("[", "").replace("]", "");
-            listeners.add(new Listener(p, Ip.parse(a), Integer.parseInt(t[1].substring(c + 1)), v6only, "test"));
+            listeners.add(new Listener(p, Ip.parse(a), Integer.parseInt(t[1].substring(c + 1)), v6only, process));
+            return this;
+        }
+
+        /**
+         * The host's native nftables ruleset from test resource {@code /nft/NAME.json} (nft 1.0.6's JSON of
+         * {@code /nft/NAME.nft}, taken in a namespace), read by the snapshot's own parser.
+         */
+        H nft(String name) {
+            String file = "/nft/" + name + ".json";
+            try (java.io.InputStream in = NetFixture.class.getResourceAsStream(file)) {
+                if (in == null) throw new IllegalArgumentException("no test resource " + file);
+                nft = dev.anyloop.snapshot.NftJsonParser.parse(file, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException | SnapshotException e) {
+                throw new IllegalArgumentException("test ruleset " + file + ": " + e.getMessage(), e);
+            }
             return this;
         }
 
@@ -251,7 +271,7 @@ final class NetFixture {
 
         DeviceState state() {
             return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).rules(rules).sysctls(Sysctls.of(sysctls))
-                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).build();
+                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).build();
         }
     }
 
