@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,8 +32,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "network (default ${DEFAULT-VALUE})")
     Path file;
 
-    @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFT (default ${DEFAULT-VALUE})")
-    Lab.Backend backend;
+    @Mixin
+    BackendOption backendOption;
 
     @Override
     public Integer call() {
@@ -62,9 +62,9 @@ final class DemoCommand implements Callable<Integer> {
             if (down.compareAndSet(false, true)) Lab.down(LAB);
         }, "demo-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Lab lab = Lab.up(plan, n, backend)) {
+        try (Lab lab = Lab.up(plan, n, backendOption.backend)) {
             out.printf("demo: %s up in %.1f s (%d namespaces, %s backend)%n", file, (System.nanoTime() - t0) / 1e9,
-                    plan.namespaces().size(), backend.name().toLowerCase());
+                    plan.namespaces().size(), BackendOption.word(backendOption.backend));
             boolean ok = Demo.run(lab, intent, out);
             return ok ? Main.OK : Main.CHECK_FAILED;
         } finally {

@@ -1,5 +1,7 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.apply.Backend;
+import dev.anyloop.apply.Steps;
 import dev.anyloop.net.Family;
 import dev.anyloop.render.IpBatchRenderer;
 import dev.anyloop.render.IptablesRenderer;
@@ -24,8 +26,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code anyloop export FILE --host H --format F --out DIR}: one host's state as files a tool loads. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = "Write one host's state as files: ip-batch (ip -batch), iptables (iptables-restore and "
-                + "ip6tables-restore), nft (nft -f, table inet anyloop), networkd (systemd-networkd + sysctl.d), sysctl.")
+        description = "Write one host's state as files: ip-batch (ip -batch), iptables (anyloop's chains and jumps for "
+                + "iptables-restore --noflush and ip6tables-restore --noflush), nft (table inet anyloop for nft -f, replaced whole), "
+                + "networkd (systemd-networkd + sysctl.d), sysctl. iptables and nft hold only what anyloop owns, in the form apply "
+                + "loads, so loading them leaves Docker's and every other tool's rules alone; --full writes whole tables instead.")
 final class ExportCommand implements Callable<Integer> {
     /** Output formats. */
     enum Format { ip_batch, iptables, nft, networkd, sysctl }
@@ -46,6 +50,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory to write into (created if missing)")
     Path out;
+
+    @Option(names = "--full", description = "iptables and nft: every table of the host, Docker's chains included (iptables-restore "
+            + "without --noflush replaces whole tables: for a host, or a lab, that holds nothing else)")
+    boolean full;
 
     /** Accepts ip-batch as well as ip_batch. */
     static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
@@ -71,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         Network n = Inputs.compile(file, spec.commandLine().getErr());
         DeviceState d = Inputs.hosts(n, Optional.of(host), spec.commandLine().getErr()).get(0);
-        Map<String, String> files = files(d, format);
+        Map<String, String> files = files(d, format, full);
         try {
             Files.createDirectories(out);
             for (Map.Entry<String, String> f : files.entrySet()) {
@@ -86,7 +94,13 @@ final class ExportCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    static Map<String, String> files(DeviceState d, Format format) {
+    /** anyloop's part for {@code tool}, headed by how to load it; a host with none gets only the header. */
+    private static String owned(String host, String tool, String text) {
+        return "# anyloop's part of host " + host + ", as apply loads it: " + tool + " FILE (other tools' rules stay as they are)\n"
+                + (text.isEmpty() ? "# (nothing: anyloop owns no rule of this family on this host)\n" : text);
+    }
+
+    static Map<String, String> files(DeviceState d, Format format, boolean full) {
         Map<String, String> m = new LinkedHashMap<>();
         String h = d.host();
         switch (format) {
@@ -94,11 +108,17 @@ final class ExportCommand implements Callable<Integer> {
                 m.put(h + ".ip-batch", IpBatchRenderer.render(d));
                 break;
             case iptables:
-                m.put(h + ".iptables", IptablesRenderer.render(d.netfilter(Family.V4)));
-                m.put(h + ".ip6tables", IptablesRenderer.render(d.netfilter(Family.V6)));
+                if (full) {
+                    m.put(h + ".iptables", IptablesRenderer.render(d.netfilter(Family.V4)));
+                    m.put(h + ".ip6tables", IptablesRenderer.render(d.netfilter(Family.V6)));
+                } else {
+                    Steps s = Steps.forFreshHost(d, Backend.IPTABLES);
+                    m.put(h + ".iptables", owned(h, "iptables-restore --noflush", s.iptables()));
+                    m.put(h + ".ip6tables", owned(h, "ip6tables-restore --noflush", s.ip6tables()));
+                }
                 break;
             case nft:
-                m.put(h + ".nft", NftRenderer.render(d));
+                m.put(h + ".nft", full ? NftRenderer.render(d) : owned(h, "nft -f", Steps.forFreshHost(d, Backend.NFT).nft().orElse("")));
                 break;
             case networkd:
                 m.putAll(NetworkdRenderer.render(d));

@@ -25,9 +25,12 @@ final class Inputs {
         }
     }
 
+    /** The intent of {@code file}; its warnings go to {@code err} as "file:line:col: warning: ...", errors exit 2. */
     static Intent intent(Path file, PrintWriter err) {
         try {
-            return IntentLoader.load(file);
+            Intent intent = IntentLoader.load(file);
+            for (var w : intent.warnings()) err.println(w.asWarning());
+            return intent;
         } catch (ConfigException e) {
             for (var d : e.diagnostics()) err.println(d);
             err.println(e.diagnostics().size() + (e.diagnostics().size() == 1 ? " error" : " errors") + "; nothing was changed");

@@ -41,8 +41,8 @@ final class LabCommand implements Runnable {
         @Mixin
         LabName labName;
 
-        @Option(names = "--backend", defaultValue = "IPTABLES", description = "IPTABLES or NFT (default ${DEFAULT-VALUE})")
-        Lab.Backend backend;
+        @Mixin
+        BackendOption backendOption;
 
         @Override
         public Integer call() {
@@ -63,7 +63,12 @@ final class LabCommand implements Runnable {
             }
             if (left.containsKey(labName.name)) return Main.CHECK_FAILED;
             long t0 = System.nanoTime();
-            Lab.up(plan, n, backend);
+            Lab.up(plan, n, backendOption.backend);
+            try {
+                Lab.keepSource(labName.name, java.nio.file.Files.readString(file));
+            } catch (java.io.IOException e) {
+                err.println("anyloop: lab is up, but keeping " + file + " for 'lab restore' failed: " + e.getMessage());
+            }
             out.printf("lab %s up in %.1f s: %d namespaces, %d veth pairs, %d bridges%n", labName.name, (System.nanoTime() - t0) / 1e9,
                     plan.namespaces().size(), plan.veths().size(), plan.bridges().size());
             for (LabPlan.Namespace ns : plan.namespaces()) out.printf("  %-30s %s %s%n", ns.name(), ns.role().name().toLowerCase(), ns.owner());
@@ -143,30 +148,43 @@ final class LabCommand implements Runnable {
         }
     }
 
-    /** {@code lab leftovers [--clear]}. */
-    @Command(name = "leftovers", mixinStandardHelpOptions = true, description = "List lab namespaces (al-*) that exist; --clear removes them.")
+    /** {@code lab leftovers [--name N] [--clear]}. */
+    @Command(name = "leftovers", mixinStandardHelpOptions = true,
+            description = "List lab namespaces (al-*) that exist, of every lab or of --name N; --clear --name N takes that one lab down "
+                    + "(never another lab's namespaces: other labs may be running). Exit 1 when something is listed and not cleared.")
     static final class Leftovers implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--clear", description = "take every listed lab down")
+        @Option(names = "--name", paramLabel = "N", description = "only lab N: [a-z][a-z0-9]{0,11}")
+        String name;
+
+        @Option(names = "--clear", description = "take lab --name N down (required with --clear)")
         boolean clear;
 
         @Override
         public Integer call() {
-            Map<String, List<String>> left = Lab.leftovers();
             PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (clear && name == null) {
+                err.println("anyloop: lab leftovers --clear takes --name N: it removes one lab, never the namespaces of another lab "
+                        + "that may be running (see the list without --clear)");
+                return Main.CONFIG_ERROR;
+            }
+            if (name != null) {
+                try {
+                    dev.anyloop.lab.LabPlan.checkLabName(name);
+                } catch (IllegalArgumentException e) {
+                    err.println("anyloop: " + e.getMessage());
+                    return Main.CONFIG_ERROR;
+                }
+            }
+            Map<String, List<String>> left = new java.util.TreeMap<>(Lab.leftovers());
+            if (name != null) left.keySet().retainAll(List.of(name));
             left.forEach((lab, names) -> out.printf("lab %s: %s%n", lab, String.join(" ", names)));
             if (clear) {
-                for (String lab : left.keySet()) {
-                    try {
-                        Lab.down(lab);
-                    } catch (IllegalArgumentException e) {
-                        // an al-* namespace anyloop could not have made (its lab labName.name is invalid): not ours to remove
-                        spec.commandLine().getErr().println("anyloop: skipped " + lab + ": " + e.getMessage());
-                    }
-                }
-                out.printf("cleared %d labs%n", left.size());
+                Lab.down(name);
+                out.printf("cleared lab %s (%d namespaces)%n", name, left.getOrDefault(name, List.of()).size());
                 return Main.OK;
             }
             return left.isEmpty() ? Main.OK : Main.CHECK_FAILED;

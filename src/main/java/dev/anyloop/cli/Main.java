@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "anyloop", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Routeable loopback service addresses, declared in network.yaml, compiled, simulated and built for real.",
         subcommands = {ValidateCommand.class, PlanCommand.class, ExportCommand.class, TraceCommand.class, ReachCommand.class,
-                CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class,
-                CompleteCommand.class},
+                CheckCommand.class, GraphCommand.class, ReportCommand.class, LabCommand.class, DemoCommand.class, SnapshotCommand.class,
+                DiffCommand.class, ApplyCommand.class, ConfirmCommand.class, RollbackCommand.class, DrainCommand.class,
+                DrainCommand.Undrain.class, CompleteCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a check failed", "2:usage or config error", "3:internal error"})
 public final class Main implements Runnable {
@@ -29,6 +30,7 @@ public final class Main implements Runnable {
     /** The command line as tests and main use it: usage errors exit 2, unexpected exceptions 3. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> INTERNAL_ERROR);

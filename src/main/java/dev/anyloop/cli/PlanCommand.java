@@ -1,9 +1,9 @@
 package dev.anyloop.cli;
 
+import dev.anyloop.compile.Compiled;
 import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.state.DeviceState;
-import dev.anyloop.state.Network;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -29,9 +29,9 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Intent intent = Inputs.intent(file, spec.commandLine().getErr());
-        Network n = Compiler.compile(intent);
-        for (DeviceState d : Inputs.hosts(n, host, spec.commandLine().getErr())) {
-            spec.commandLine().getOut().print(PlanText.render(intent, n, d));
+        Compiled c = Compiler.compiled(intent);
+        for (DeviceState d : Inputs.hosts(c.network(), host, spec.commandLine().getErr())) {
+            spec.commandLine().getOut().print(PlanText.render(intent, c, d));
         }
         return Main.OK;
     }

@@ -38,6 +38,27 @@ final class Queries {
         return flow(f[0], f[1], f[2], f.length == 4 ? Optional.of(f[3]) : Optional.empty(), n);
     }
 
+    /**
+     * The addresses {@code to} stands for: an address, or the name of a service of {@code intent} (its addresses of
+     * the families {@code from} has an address of; every one of them when it has none).
+     */
+    static List<String> destinations(String to, Optional<dev.anyloop.intent.Intent> intent, String from, Network n) {
+        if (Ip.tryParse(to).isPresent() || intent.isEmpty()) return List.of(to);
+        var s = intent.get().services().get(to);
+        if (s == null) {
+            throw new IllegalArgumentException("'" + to + "' is neither an address nor a service of " + intent.get().file()
+                    + Inputs.didYouMean(to, intent.get().services().keySet()));
+        }
+        var client = n.hosts().get(from);
+        List<String> out = new ArrayList<>();
+        for (Ip x : s.addresses()) {
+            boolean speaks = client == null || client.addresses().stream().anyMatch(a -> !a.dev().equals("lo")
+                    && a.address().family() == x.family() && !a.address().ip().isLinkLocal());
+            if (speaks) out.add(x.toString());
+        }
+        return out.isEmpty() ? s.addresses().stream().map(Ip::toString).toList() : out;
+    }
+
     static Flow flow(String from, String dst, String proto, Optional<String> port, Network n) {
         if (!n.hosts().containsKey(from)) {
             throw new IllegalArgumentException("unknown host '" + from + "'" + Inputs.didYouMean(from, n.hosts().keySet()));
@@ -46,7 +67,8 @@ final class Queries {
         if (n.hosts().values().stream().noneMatch(d -> d.hasAddress(ip))) {
             throw new IllegalArgumentException("no host has address " + ip);
         }
-        Proto p = Proto.parse(proto);
+        // option words are lower case, as Linux tools spell them; TCP is read as tcp
+        Proto p = Proto.parse(proto.toLowerCase(java.util.Locale.ROOT));
         int portNo = 0;
         if (p != Proto.ICMP) {
             if (port.isEmpty()) throw new IllegalArgumentException(p.word() + " needs a port");

@@ -76,7 +76,7 @@ final class ReachCommand implements Callable<Integer> {
             flows.addAll(Queries.parse(queries.toString(), lines, n, errors));
         } else if (from != null && to != null) {
             try {
-                flows.add(Queries.flow(from, to, proto, port, n));
+                for (String dst : Queries.destinations(to, source.intent(), from, n)) flows.add(Queries.flow(from, dst, proto, port, n));
             } catch (IllegalArgumentException e) {
                 errors.add(e.getMessage());
             }

@@ -22,7 +22,9 @@ final class Reports {
     /** The "what and why" lines of plan for each host of {@code planned}. */
     static Map<String, List<String>> why(Intent intent, Network planned) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (DeviceState d : planned.hosts().values()) out.put(d.host(), PlanText.why(intent, d));
+        // why each route and rule exists, as the compiler recorded it for the same intent
+        var provenance = dev.anyloop.compile.Compiler.compiled(intent).provenance();
+        for (DeviceState d : planned.hosts().values()) out.put(d.host(), PlanText.why(intent, provenance, d));
         return out;
     }
 

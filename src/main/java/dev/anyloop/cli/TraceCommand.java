@@ -4,6 +4,8 @@ import dev.anyloop.sim.Flow;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
 import dev.anyloop.state.Network;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +28,8 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--from", required = true, paramLabel = "HOST", description = "the host that sends")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "ADDR", description = "destination address")
+    @Option(names = "--to", required = true, paramLabel = "ADDR", description = "destination address, or a service of network.yaml "
+            + "(each of its addresses of the families the sender has)")
     String to;
 
     @Option(names = "--proto", defaultValue = "icmp", paramLabel = "PROTO", description = "icmp (echo), tcp or udp (default icmp)")
@@ -38,16 +41,24 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Network n = source.load(spec.commandLine().getErr());
-        Flow f;
+        List<Flow> flows = new ArrayList<>();
         try {
-            f = Queries.flow(from, to, proto, port, n);
+            for (String dst : Queries.destinations(to, source.intent(), from, n)) flows.add(Queries.flow(from, dst, proto, port, n));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("anyloop: " + e.getMessage());
             return Main.CONFIG_ERROR;
         }
-        RoundTrip rt = Simulator.of(n).roundTrip(f);
-        spec.commandLine().getOut().print(rt.render());
-        spec.commandLine().getOut().println("verdict: " + (rt.reachable() ? "REACHABLE" : "NOT REACHABLE") + " — " + rt.verdict().describe());
-        return rt.reachable() ? Main.OK : Main.CHECK_FAILED;
+        Simulator sim = Simulator.of(n);
+        boolean all = true;
+        for (Flow f : flows) {
+            if (flows.size() > 1) spec.commandLine().getOut().println("== " + to + " at " + f.dst());
+            RoundTrip rt = sim.roundTrip(f);
+            spec.commandLine().getOut().print(rt.render());
+            source.provenance().ifPresent(p -> Decisions.lines(rt, p, source.intent().orElseThrow())
+                    .forEach(spec.commandLine().getOut()::println));
+            spec.commandLine().getOut().println("verdict: " + (rt.reachable() ? "REACHABLE" : "NOT REACHABLE") + " — " + rt.verdict().describe());
+            all &= rt.reachable();
+        }
+        return all ? Main.OK : Main.CHECK_FAILED;
     }
 }

@@ -3,33 +3,45 @@ package dev.anyloop.compile;
 import dev.anyloop.intent.Intent.HostDef;
 import dev.anyloop.intent.Intent.InterfaceDef;
 import dev.anyloop.intent.Intent.RouteDef;
+import dev.anyloop.intent.KernelMetrics;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.InterfaceAddress;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Route;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}. */
+/**
+ * Routes the user declared: an interface's {@code gateway} (a default route) and raw {@code routes}.
+ * A gateway belongs to the host's own network manager (DHCP, ifupdown, NetworkManager), not to anyloop:
+ * it carries proto boot, what a plain {@code ip route add} gets, so apply expects it and never adds or
+ * removes it. Raw routes are anyloop's (proto 77).
+ */
 final class DeclaredRoutes {
-    /** IPv6 replaces a user route's metric 0 with IP6_RT_PRIO_USER (1024); IPv4 keeps 0. */
-    static final int V6_USER_METRIC = 1024;
+    /** RTPROT_BOOT: the protocol of a route the host's network manager (or an admin) added. */
+    static final String GATEWAY_PROTO = "boot";
 
     private DeclaredRoutes() { }
 
-    static int userMetric(Family f, int metric) { return f == Family.V6 && metric == 0 ? V6_USER_METRIC : metric; }
+    static int userMetric(Family f, int metric) { return KernelMetrics.user(f, metric); }
 
-    static List<Route> of(HostDef host) {
-        List<Route> out = new ArrayList<>();
+    /** The gateways' default routes, then the declared routes, each with its origin. */
+    static Map<Route, RouteOrigin> of(HostDef host) {
+        Map<Route, RouteOrigin> out = new LinkedHashMap<>();
         for (InterfaceDef i : host.interfaces().values()) {
             for (Ip gw : i.gateways()) {
-                out.add(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), Route.PROTO_ANYLOOP));
+                // a link-local gateway (fe80::1, as router advertisements give it) is on-link through this interface
+                out.putIfAbsent(Route.via(Prefix.any(gw.family()), gw, i.name(), userMetric(gw.family(), 0), GATEWAY_PROTO),
+                        new RouteOrigin(RouteOrigin.Kind.GATEWAY, "gateway of interface " + i.name(), Optional.empty(), i.pos()));
             }
         }
-        for (RouteDef r : host.routes()) out.add(raw(host, r));
+        for (RouteDef r : host.routes()) {
+            out.putIfAbsent(raw(host, r), new RouteOrigin(RouteOrigin.Kind.DECLARED, "declared route to " + r.to(), Optional.empty(), r.pos()));
+        }
         return out;
     }
 

@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * T5: {@code docker run -p X:HOSTPORT:CPORT} as Docker's bridge driver (iptables mode, before the
+ * T5: {@code docker run -p X:HOSTPORT:CPORT ...} (one or more ports) as Docker's bridge driver (iptables mode, before the
  * DOCKER-FORWARD rework of Docker 28) installs it: the default bridge docker0 172.17.0.1/16, one
  * container per published service at 172.17.0.2, .3, ..., and Docker's nat and filter chains.
  * IPv6 service addresses are not published (Docker's ip6tables mode is not modelled).
@@ -94,15 +94,19 @@ final class Docker {
         v4.append(NAT, "POSTROUTING", Rule.of(new Target.Masquerade(), new Match.Source(BRIDGE_NET, false), notToBridge));
         for (Publish p : pubs) {
             Prefix c = Prefix.host(p.containerIp());
-            v4.append(NAT, "POSTROUTING", Rule.of(new Target.Masquerade(), new Match.Source(c, false),
-                    new Match.Destination(c, false), proto(p), cport(p)));
+            for (Intent.Publish port : p.docker().publish()) {
+                v4.append(NAT, "POSTROUTING", Rule.of(new Target.Masquerade(), new Match.Source(c, false),
+                        new Match.Destination(c, false), proto(port), cport(port)));
+            }
         }
         v4.append(NAT, "DOCKER", Rule.of(new Target.Return(), fromBridge));
         for (Publish p : pubs) {
-            for (Ip x : p.published()) {
-                v4.append(NAT, "DOCKER", Rule.of(new Target.Dnat(p.containerIp(), Optional.of(PortRange.of(p.docker().containerPort()))),
-                        new Match.Destination(Prefix.host(x), false), notFromBridge, proto(p),
-                        new Match.DstPorts(List.of(PortRange.of(p.docker().hostPort())), false)));
+            for (Intent.Publish port : p.docker().publish()) {
+                for (Ip x : p.published()) {
+                    v4.append(NAT, "DOCKER", Rule.of(new Target.Dnat(p.containerIp(), Optional.of(PortRange.of(port.containerPort()))),
+                            new Match.Destination(Prefix.host(x), false), notFromBridge, proto(port),
+                            new Match.DstPorts(List.of(PortRange.of(port.hostPort())), false)));
+                }
             }
         }
 
@@ -114,8 +118,10 @@ final class Docker {
         v4.append(FILTER, "FORWARD", Rule.of(new Target.Accept(), fromBridge, notToBridge));
         v4.append(FILTER, "FORWARD", Rule.of(new Target.Accept(), fromBridge, toBridge));
         for (Publish p : pubs) {
-            v4.append(FILTER, "DOCKER", Rule.of(new Target.Accept(), new Match.Destination(Prefix.host(p.containerIp()), false),
-                    notFromBridge, toBridge, proto(p), cport(p)));
+            for (Intent.Publish port : p.docker().publish()) {
+                v4.append(FILTER, "DOCKER", Rule.of(new Target.Accept(), new Match.Destination(Prefix.host(p.containerIp()), false),
+                        notFromBridge, toBridge, proto(port), cport(port)));
+            }
         }
         v4.append(FILTER, "DOCKER-ISOLATION-STAGE-1", Rule.of(new Target.Jump("DOCKER-ISOLATION-STAGE-2"), fromBridge, notToBridge));
         v4.append(FILTER, "DOCKER-ISOLATION-STAGE-1", Rule.of(new Target.Return()));
@@ -126,18 +132,17 @@ final class Docker {
         for (Publish p : pubs) {
             if (p.service().allow().anyone()) continue;
             v4.append(FILTER, "DOCKER-USER", Rule.of(new Target.Jump(p.dkChain()),
-                    new Match.Destination(Prefix.host(p.containerIp()), false), toBridge));
-            for (Rule r : Firewall.gate(intent, host, p.service(), Family.V4, new Target.Return())) {
-                v4.append(FILTER, p.dkChain(), r);
-            }
+                    new Match.Destination(Prefix.host(p.containerIp()), false), toBridge),
+                    RuleOrigin.service(p.service().name(), RuleOrigin.Role.JUMP, "published to container " + p.docker().container() + " (T5)"));
+            Firewall.gate(intent, host, p.service(), Family.V4, new Target.Return(), v4, p.dkChain());
         }
         v4.append(FILTER, "DOCKER-USER", Rule.of(new Target.Return()));
     }
 
-    private static Match proto(Publish p) { return new Match.Protocol(p.docker().proto().word(), false); }
+    private static Match proto(Intent.Publish p) { return new Match.Protocol(p.proto().word(), false); }
 
-    private static Match cport(Publish p) {
-        return new Match.DstPorts(List.of(PortRange.of(p.docker().containerPort())), false);
+    private static Match cport(Intent.Publish p) {
+        return new Match.DstPorts(List.of(PortRange.of(p.containerPort())), false);
     }
 
     /** The container as a host: lo, eth0 on docker0 with a default route via the bridge, one listener. */
@@ -151,10 +156,14 @@ final class Docker {
         routes.add(0, Route.via(Prefix.any(Family.V4), BRIDGE_ADDRESS.ip(), eth0, 0, "boot"));
         List<PolicyRule> rules = new ArrayList<>(PolicyRule.defaults(Family.V4));
         rules.addAll(PolicyRule.defaults(Family.V6));
-        Listener l = Listener.of(p.docker().proto(), Ip.zero(Family.V4), p.docker().containerPort(), p.docker().container());
+        List<Listener> listeners = new ArrayList<>();
+        for (Intent.Publish port : p.docker().publish()) {
+            Listener l = Listener.of(port.proto(), Ip.zero(Family.V4), port.containerPort(), p.docker().container());
+            if (!listeners.contains(l)) listeners.add(l);
+        }
         return new DeviceState(p.containerHost(), links, addrs, Compiler.ordered(routes), rules,
                 HostSysctls.of(links, addrs, false, false, rpFilter), Netfilter.empty(Family.V4), Netfilter.empty(Family.V6),
-                List.of(l));
+                listeners);
     }
 
     /** The "<host>-docker0" segment joining the host's bridge and every container's eth0. */

@@ -28,6 +28,39 @@ final class HostSysctls {
      * too: a lower per-device value alone would not loosen it.
      */
     static Sysctls of(List<Link> links, List<Address> addresses, boolean ipv4Forward, boolean ipv6Forward, int rpFilter) {
+        return of(links, addresses, ipv4Forward, ipv6Forward, rpFilter, Redirects.KEEP);
+    }
+
+    /**
+     * What a host does about ICMP redirects. A router that routes a service address back out the interface a client
+     * came in on sends the client a redirect to the service host, and the client keeps that next hop as a route
+     * exception (for minutes, net.ipv4.route.gc_timeout), past the router's metric-ordered routes: draining that
+     * service host would not fail the client over (T7). IPv4 routers can stop sending them (send_redirects, all OR
+     * DEV, so both); an IPv6 router always sends them, so its clients stop accepting them (accept_redirects, per
+     * device).
+     */
+    enum Redirects {
+        /** The kernel defaults. */
+        KEEP,
+        /** net.ipv4.conf.{all,default,DEV}.send_redirects = 0: a router with derived service routes. */
+        DONT_SEND_V4,
+        /** net.ipv6.conf.{all,default,DEV}.accept_redirects = 0: a host beside such a router's IPv6 service routes. */
+        DONT_ACCEPT_V6,
+        /** Both. */
+        NEITHER;
+
+        boolean sendV4() { return this == KEEP || this == DONT_ACCEPT_V6; }
+
+        boolean acceptV6() { return this == KEEP || this == DONT_SEND_V4; }
+
+        Redirects and(Redirects o) {
+            boolean send = sendV4() && o.sendV4(), accept = acceptV6() && o.acceptV6();
+            return send ? (accept ? KEEP : DONT_ACCEPT_V6) : (accept ? DONT_SEND_V4 : NEITHER);
+        }
+    }
+
+    static Sysctls of(List<Link> links, List<Address> addresses, boolean ipv4Forward, boolean ipv6Forward, int rpFilter,
+                      Redirects redirects) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("net.ipv4.ip_forward", ipv4Forward ? "1" : "0");
         boolean v6 = addresses.stream().anyMatch(a -> a.address().family() == Family.V6 && !a.address().ip().isLoopback());
@@ -37,6 +70,14 @@ final class HostSysctls {
         m.put("net.ipv4.conf.default.rp_filter", rp);
         // sysctl writes a dot inside an interface name as '/': net.ipv4.conf.eth0/10.rp_filter.
         for (Link l : links) m.put("net.ipv4.conf." + l.name().replace('.', '/') + ".rp_filter", rp);
+        if (!redirects.sendV4()) perDevice(m, links, "net.ipv4.conf.", ".send_redirects", "0");
+        if (!redirects.acceptV6() && v6) perDevice(m, links, "net.ipv6.conf.", ".accept_redirects", "0");
         return Sysctls.of(m);
+    }
+
+    private static void perDevice(Map<String, String> m, List<Link> links, String prefix, String suffix, String value) {
+        m.put(prefix + "all" + suffix, value);
+        m.put(prefix + "default" + suffix, value);
+        for (Link l : links) m.put(prefix + l.name().replace('.', '/') + suffix, value);
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class KernelRoutes {
     /** IPv6 prefix routes get IP6_RT_PRIO_ADDRCONF. */
-    static final int V6_CONNECTED_METRIC = 256;
+    static final int V6_CONNECTED_METRIC = dev.anyloop.intent.KernelMetrics.V6_CONNECTED;
 
     private KernelRoutes() { }
 

@@ -25,12 +25,16 @@ final class Listeners {
         for (ServiceDef s : intent.services().values()) {
             if (!s.hosts().contains(host) || s.docker().isPresent()) continue;
             for (PortDef p : s.ports()) {
-                for (Ip a : bindAddresses(s)) {
-                    // A second socket on the same address and port would fail with EADDRINUSE: keep the first.
-                    if (!taken.add(p + " " + a)) continue;
-                    // A wildcard [::] socket is v6only here because the IPv4 wildcard is its own socket.
-                    boolean v6only = a.family() == Family.V6 && a.isZero();
-                    out.add(new Listener(p.proto(), a, p.port(), v6only, s.name()));
+                // a range is a socket on every port of it (validate bounds its width)
+                for (int port = p.port(); port <= p.last(); port++) {
+                    for (Ip a : bindAddresses(s)) {
+                        // A second socket on the same address and port would fail with EADDRINUSE: keep the first
+                        // (validate refuses intents that need two).
+                        if (!taken.add(p.proto() + "/" + port + " " + a)) continue;
+                        // A wildcard [::] socket is v6only here because the IPv4 wildcard is its own socket.
+                        boolean v6only = a.family() == Family.V6 && a.isZero();
+                        out.add(new Listener(p.proto(), a, port, v6only, s.name()));
+                    }
                 }
             }
         }

@@ -22,6 +22,8 @@ final class NetfilterBuilder {
     private final Family family;
     private final Map<String, Map<String, List<Rule>>> tables = new HashMap<>();
     private final Map<String, Target> policies = new HashMap<>();
+    /** Why each rule exists, by "table/chain" and position; null for rules that are not anyloop's own (Docker's). */
+    private final Map<String, List<RuleOrigin>> origins = new HashMap<>();
 
     NetfilterBuilder(Family family) {
         this.family = family;
@@ -29,10 +31,30 @@ final class NetfilterBuilder {
 
     Family family() { return family; }
 
-    /** Appends {@code rule} to {@code table}/{@code chain}, creating the chain (and table) if needed. */
+    /** Appends {@code rule} (one anyloop emulates, such as Docker's) to {@code table}/{@code chain}, creating the chain if needed. */
     NetfilterBuilder append(String table, String chain, Rule rule) {
         declare(table, chain).add(rule);
+        origins.computeIfAbsent(table + "/" + chain, k -> new ArrayList<>()).add(null);
         return this;
+    }
+
+    /** Appends one of anyloop's own rules, commented with why it exists ({@link RuleOrigin#comment()}). */
+    NetfilterBuilder append(String table, String chain, Rule rule, RuleOrigin why) {
+        declare(table, chain).add(rule.withComment(why.comment()));
+        origins.computeIfAbsent(table + "/" + chain, k -> new ArrayList<>()).add(why);
+        return this;
+    }
+
+    /** Records the origin of every commented rule of {@code host} into {@code out}, keyed as {@link Provenance} reads them. */
+    void origins(String host, Map<String, RuleOrigin> out) {
+        origins.forEach((tc, list) -> {
+            int slash = tc.indexOf('/');
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i) != null) {
+                    out.put(Provenance.key(host, family, tc.substring(0, slash), tc.substring(slash + 1), i + 1), list.get(i));
+                }
+            }
+        });
     }
 
     /** Makes sure {@code chain} exists in {@code table}, even when it stays empty. */

@@ -4,43 +4,66 @@ import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.Intent.SourceDef;
 import dev.anyloop.state.Route;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * T8: {@code ip route change PREFIX ... src FROM}. The main-table route to {@code to} (connected or
- * declared) gets the preferred source FROM, so connections the host opens toward it carry FROM.
+ * T8: {@code ip route change PREFIX ... src FROM}. The main-table unicast routes to {@code to} (connected, declared,
+ * gateway or derived for a service) get the preferred source FROM, so connections the host opens toward it carry
+ * FROM. When {@code to} is only inside a route's prefix (one address of a subnet, say), the routes the kernel would
+ * pick for it (the longest matching prefix, each metric of it) are copied to {@code to} with FROM: the intent
+ * changes the source toward {@code to} only, not toward the rest of the subnet.
  */
 final class SourceAddresses {
     private SourceAddresses() { }
 
-    /**
-     * {@code routes} (kernel and declared ones of {@code host}) with every source intent of the host
-     * applied; throws when no route to {@code to} exists.
-     */
-    static List<Route> apply(Intent intent, String host, List<Route> routes) {
-        List<Route> out = new ArrayList<>(routes);
+    /** {@code routes} of {@code host} (with their origins) with every source intent of the host applied; throws when no route covers {@code to}. */
+    static Map<Route, RouteOrigin> apply(Intent intent, String host, Map<Route, RouteOrigin> routes) {
+        List<Route> out = new ArrayList<>(routes.keySet());
+        Map<Route, RouteOrigin> origins = new LinkedHashMap<>(routes);
         for (SourceDef s : intent.sources()) {
             if (!s.host().equals(host)) continue;
             if (s.from().family() != s.to().family()) {
                 throw new IllegalArgumentException("source-addresses: host " + host + ": from " + s.from()
                         + " and to " + s.to() + " are of different families");
             }
-            boolean found = false;
+            boolean exact = false;
             for (int i = 0; i < out.size(); i++) {
                 Route r = out.get(i);
-                // The caller passes kernel and declared routes only: T8 names a connected or declared
-                // route, and those are the unicast main-table routes with that destination.
-                if (r.table() == Route.TABLE_MAIN && r.type() == Route.Type.UNICAST && r.dst().equals(s.to())) {
-                    out.set(i, r.withSrc(Optional.of(s.from())));
-                    found = true;
+                if (carries(r) && r.dst().equals(s.to())) {
+                    Route changed = r.withSrc(Optional.of(s.from()));
+                    out.set(i, changed);
+                    origins.put(changed, origins.remove(r));
+                    exact = true;
                 }
             }
-            if (!found) {
-                throw new IllegalArgumentException("source-addresses: host " + host + " has no connected or declared route to "
-                        + s.to() + " to give src " + s.from());
+            if (exact) continue;
+            int best = -1;
+            for (Route r : out) if (carries(r) && r.dst().contains(s.to())) best = Math.max(best, r.dst().length());
+            if (best < 0) {
+                throw new IllegalArgumentException("source-addresses: host " + host + " has no route covering " + s.to()
+                        + " to give src " + s.from());
             }
+            List<Route> copies = new ArrayList<>();
+            for (Route r : out) {
+                if (carries(r) && r.dst().length() == best && r.dst().contains(s.to())) {
+                    Route copy = new Route(r.type(), s.to(), r.table(), r.nexthops(), r.metric(), Optional.of(s.from()),
+                            Route.PROTO_ANYLOOP, r.scope());
+                    copies.add(copy);
+                    RouteOrigin was = origins.get(r);
+                    origins.put(copy, new RouteOrigin(RouteOrigin.Kind.SOURCE, "source " + s.from() + " toward " + s.to()
+                            + " (as the route to " + r.dst() + ")", was == null ? Optional.empty() : was.hop(), s.pos()));
+                }
+            }
+            out.addAll(copies);
         }
-        return out;
+        Map<Route, RouteOrigin> result = new LinkedHashMap<>();
+        for (Route r : out) result.put(r, origins.get(r));
+        return result;
     }
+
+    /** A route that sends packets and may carry a preferred source: unicast, in the main table. */
+    private static boolean carries(Route r) { return r.table() == Route.TABLE_MAIN && r.type() == Route.Type.UNICAST; }
 }

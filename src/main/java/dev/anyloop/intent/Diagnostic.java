@@ -11,4 +11,7 @@ public record Diagnostic(Pos pos, String message) implements Comparable<Diagnost
     /** "network.yaml:14:7: service dns: host 'pi3' is not defined (did you mean 'pi2'?)". */
     @Override
     public String toString() { return pos + ": " + message; }
+
+    /** "network.yaml:14:7: warning: service dns: ...": the same position and message, marked as a warning. */
+    public String asWarning() { return pos + ": warning: " + message; }
 }

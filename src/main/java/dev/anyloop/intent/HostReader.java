@@ -1,6 +1,7 @@
 package dev.anyloop.intent;
 
 import dev.anyloop.intent.Intent.HostDef;
+import dev.anyloop.intent.Intent.ReachDef;
 import dev.anyloop.intent.Intent.InterfaceDef;
 import dev.anyloop.intent.Intent.RouteDef;
 import dev.anyloop.intent.Intent.RpFilter;
@@ -30,18 +31,43 @@ final class HostReader {
             String path = "segments/" + e.name();
             problems.remember(path, e.key());
             Names.checkName("segment", e.name(), Names.MAX_HOST).ifPresent(m -> problems.add(path, e.key(), m));
-            List<Prefix> prefixes = Fields.of(problems, e.value(), path, "segment " + e.name() + ": ", Section.SEGMENT)
-                    .map(f -> {
-                        Optional<Node> list = f.required("prefixes");
-                        List<Prefix> ps = f.parsedList("prefixes", Prefix::parse);
-                        if (list.isPresent() && f.list("prefixes").isEmpty()) {
-                            problems.add(f.path("prefixes"), list.get(), f.context() + "prefixes: the list is empty");
-                        }
-                        return ps;
-                    }).orElse(List.of());
-            out.put(e.name(), new SegmentDef(e.name(), prefixes, problems.pos(e.key())));
+            Optional<Fields> fields = Fields.of(problems, e.value(), path, "segment " + e.name() + ": ", Section.SEGMENT);
+            List<Prefix> prefixes = fields.map(f -> {
+                Optional<Node> list = f.required("prefixes");
+                List<Prefix> ps = f.parsedList("prefixes", Prefix::parse);
+                if (list.isPresent() && f.list("prefixes").isEmpty()) {
+                    problems.add(f.path("prefixes"), list.get(), f.context() + "prefixes: the list is empty");
+                }
+                return ps;
+            }).orElse(List.of());
+            Optional<ReachDef> reach = fields.flatMap(this::reach);
+            out.put(e.name(), new SegmentDef(e.name(), prefixes, reach, problems.pos(e.key())));
         }
         return out;
+    }
+
+    /** {@code may-reach: [staff, internet]}: segment names (checked by the Validator) and the word internet. */
+    private Optional<ReachDef> reach(Fields f) {
+        Optional<Node> node = f.get("may-reach");
+        if (node.isEmpty()) return Optional.empty();
+        List<String> words = f.parsedList("may-reach", java.util.function.Function.identity());
+        List<String> segments = new java.util.ArrayList<>();
+        List<Pos> positions = new java.util.ArrayList<>();
+        boolean internet = false;
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int k = 0; k < words.size(); k++) {
+            String w = words.get(k);
+            String at = f.path("may-reach") + "[" + k + "]";
+            if (!seen.add(w)) {
+                problems.at(at, f.context() + "may-reach: '" + w + "' is listed twice");
+            } else if (w.equals(ReachDef.INTERNET)) {
+                internet = true;
+            } else {
+                segments.add(w);
+                positions.add(problems.where(at));
+            }
+        }
+        return Optional.of(new ReachDef(segments, positions, internet, problems.pos(node.get())));
     }
 
     Map<String, HostDef> hosts(Node node) {
@@ -94,7 +120,7 @@ final class HostReader {
 
     private InterfaceDef iface(String name, Fields f, Pos pos) {
         String segment = f.requiredText("segment").orElse("");
-        List<InterfaceAddress> addresses = f.parsedList("addresses", InterfaceAddress::parse);
+        List<InterfaceAddress> addresses = f.parsedList("addresses", HostReader::interfaceAddress);
         // "gateway: 192.168.1.254" or "gateway: [192.168.1.254, fd00:1::fe]"
         List<Ip> gateways = f.get("gateway")
                 .map(g -> f.parsedItems(g instanceof SequenceNode ? f.list("gateway") : List.of(g), f.path("gateway"), Ip::parse))
@@ -127,6 +153,18 @@ final class HostReader {
             throw new IllegalArgumentException("Loopback '" + text + "' must be /" + a.family().bits()
                     + " (a single address on lo)");
         }
+        Addresses.whyNotRoutable(a.ip()).ifPresent(why -> {
+            throw new IllegalArgumentException("Loopback " + a.ip() + " is not a routable unicast address: " + why);
+        });
+        return a;
+    }
+
+    /** An interface address: any unicast address, link-local included (fe80::1/64 for a router-advertised gateway). */
+    static InterfaceAddress interfaceAddress(String text) {
+        InterfaceAddress a = InterfaceAddress.parse(text);
+        Addresses.whyNotInterfaceAddress(a.ip()).ifPresent(why -> {
+            throw new IllegalArgumentException("Address " + a + " cannot be an interface address: " + why);
+        });
         return a;
     }
 }

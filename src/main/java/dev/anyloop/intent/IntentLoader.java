@@ -56,9 +56,9 @@ public final class IntentLoader {
                 services.services(f.get("services").orElse(ABSENT)),
                 services.sources(f.get("source-addresses").orElse(ABSENT)),
                 services.expectations(f.get("expect").orElse(ABSENT)));
-        new Validator(intent, problems).run();
+        List<Diagnostic> warnings = new Validator(intent, problems).run();
         if (problems.any()) throw problems.exception();
-        return intent;
+        return intent.withWarnings(warnings);
     }
 
     private static ConfigException fail(String file, int line, String message) {

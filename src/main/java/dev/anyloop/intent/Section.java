@@ -18,13 +18,13 @@ import java.util.Set;
 public enum Section {
     /** The top level of the file. */
     NETWORK("segments", "hosts", "services", "source-addresses", "expect"),
-    SEGMENT("prefixes"),
+    SEGMENT("prefixes", "may-reach"),
     HOST("forwarding", "rp-filter", "interfaces", "loopbacks", "routes", "comment"),
     INTERFACE("segment", "addresses", "gateway"),
     ROUTE("to", "via", "dev", "metric", "src", "type"),
-    SERVICE("addresses", "ports", "ping", "hosts", "bind", "allow", "docker", "comment"),
+    SERVICE("addresses", "ports", "ping", "hosts", "bind", "routing", "allow", "docker", "comment"),
     ALLOW("segments", "sources", "interfaces"),
-    DOCKER("container", "container-port", "host-port", "proto"),
+    DOCKER("container", "publish", "container-port", "host-port", "proto"),
     /** One entry of {@code source-addresses}. */
     SOURCE("host", "to", "from"),
     /** One entry of {@code expect}. */

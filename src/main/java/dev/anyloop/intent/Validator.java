@@ -35,17 +35,57 @@ final class Validator {
         this.problems = problems;
     }
 
-    void run() {
+    /** Runs every check; returns the warnings (things that work but cannot do what they seem to). */
+    List<Diagnostic> run() {
         segmentOverlaps();
+        for (SegmentDef s : intent.segments().values()) reach(s);
         for (HostDef h : intent.hosts().values()) {
+            labNames(h);
             for (InterfaceDef i : h.interfaces().values()) addressesInSegment(h, i);
             gateways(h);
             for (RouteDef r : h.routes()) new RouteCheck(h, r).run();
         }
         uniqueAddresses();
         for (ServiceDef s : intent.services().values()) serviceReferences(s);
-        for (SourceDef s : intent.sources()) source(s);
+        ServicePaths paths = ServicePaths.of(intent);
+        new RouteCollisions(intent, problems, paths).run();
+        new SocketConflicts(intent, problems).run();
+        for (SourceDef s : intent.sources()) source(s, paths);
         for (ExpectDef e : intent.expectations()) expectation(e);
+        new Contradictions(intent, problems).run();
+        return new Warnings(intent, problems, paths).all();
+    }
+
+    /** The lab names a multi-access segment's switch namespace al-LAB-sw-SEGMENT: a host of that name would take it. */
+    private void labNames(HostDef h) {
+        if (h.name().startsWith(SWITCH_PREFIX) && intent.segments().containsKey(h.name().substring(SWITCH_PREFIX.length()))) {
+            problems.at("hosts/" + h.name(), "host name '" + h.name() + "' is the lab's name for segment "
+                    + h.name().substring(SWITCH_PREFIX.length()) + "'s switch (namespace al-LAB-" + h.name()
+                    + "): rename the host");
+        }
+    }
+
+    /** What the lab puts before a segment's name for its switch namespace (lab.LabPlan). */
+    static final String SWITCH_PREFIX = "sw-";
+
+    /** The longest name of a segment with may-reach: its chain AL-SEG-NAME must fit xtables' 28 characters. */
+    static final int MAX_FENCED_SEGMENT = 21;
+
+    /** may-reach names defined segments. */
+    private void reach(SegmentDef s) {
+        s.reach().ifPresent(r -> {
+            if (s.name().length() > MAX_FENCED_SEGMENT) {
+                problems.at("segments/" + s.name() + "/may-reach", "segment " + s.name() + ": may-reach: the fence is chain AL-SEG-"
+                        + s.name() + ", over iptables' 28 characters: a fenced segment's name has at most " + MAX_FENCED_SEGMENT);
+            }
+            for (int k = 0; k < r.segments().size(); k++) {
+                String seg = r.segments().get(k);
+                if (!intent.segments().containsKey(seg)) {
+                    problems.add(r.segmentPositions().get(k), "segment " + s.name() + ": may-reach: segment '" + seg
+                            + "' is not defined" + Names.didYouMean(seg, intent.segments().keySet()) + " (or write 'internet')");
+                }
+            }
+        });
     }
 
     private void segmentOverlaps() {
@@ -79,6 +119,8 @@ final class Validator {
         if (problems.broken("segments/" + seg.name())) return;
         for (int k = 0; k < i.addresses().size(); k++) {
             InterfaceAddress a = i.addresses().get(k);
+            // fe80::/10 is on every IPv6 link, whatever its prefixes (the kernel gives each interface one)
+            if (a.family() == Family.V6 && a.ip().isLinkLocal()) continue;
             Optional<Prefix> home = seg.prefixes().stream().filter(p -> p.contains(a.ip())).findFirst();
             String at = path + "/addresses[" + k + "]";
             if (home.isEmpty()) {
@@ -105,6 +147,8 @@ final class Validator {
                             + " gateway (" + first + "); at most one per family");
                 } else if (i.addresses().stream().anyMatch(a -> a.ip().equals(gw))) {
                     problems.at(at, ctx + "gateway " + gw + " is this interface's own address");
+                } else if (gw.family() == Family.V6 && gw.isLinkLocal()) {
+                    linkLocalGateway(h, i, gw, at, ctx);
                 } else if (!problems.broken(ifacePath(h, i) + "/addresses")
                         && i.addresses().stream().noneMatch(a -> a.network().contains(gw))) {
                     problems.at(at, ctx + "gateway " + gw + " is outside the interface's subnets ("
@@ -114,14 +158,38 @@ final class Validator {
         }
     }
 
+    /**
+     * A router-advertised gateway is the router's link-local address, on-link through this interface whatever the
+     * prefixes: some other host must have it on this segment, or no neighbour would answer for it.
+     */
+    private void linkLocalGateway(HostDef h, InterfaceDef i, Ip gw, String at, String ctx) {
+        if (i.addresses().stream().noneMatch(a -> a.family() == Family.V6)) {
+            problems.at(at, ctx + "gateway " + gw + " is IPv6, but the interface has no IPv6 address");
+            return;
+        }
+        for (HostDef o : intent.hosts().values()) {
+            if (o == h) continue;
+            for (InterfaceDef oi : o.interfaces().values()) {
+                if (oi.segment().equals(i.segment()) && oi.addresses().stream().anyMatch(a -> a.ip().equals(gw))) return;
+            }
+        }
+        problems.at(at, ctx + "gateway " + gw + " is link-local, and no other host on segment " + i.segment()
+                + " has it: give the router's interface there the address (addresses: [" + gw + "/64])");
+    }
+
     /** One owner per unicast address: interfaces and loopbacks of all hosts, then service addresses. */
     private void uniqueAddresses() {
         Map<Ip, String> owner = new HashMap<>();
+        Map<String, String> linkLocal = new HashMap<>();
         for (HostDef h : intent.hosts().values()) {
             for (InterfaceDef i : h.interfaces().values()) {
                 for (int k = 0; k < i.addresses().size(); k++) {
-                    claim(owner, i.addresses().get(k).ip(), "host " + h.name() + " interface " + i.name(),
-                            ifacePath(h, i) + "/addresses[" + k + "]", "host " + h.name() + ": interface " + i.name() + ": ");
+                    Ip ip = i.addresses().get(k).ip();
+                    String at = ifacePath(h, i) + "/addresses[" + k + "]", ctx = "host " + h.name() + ": interface " + i.name() + ": ";
+                    String label = "host " + h.name() + " interface " + i.name();
+                    // a link-local address needs to be unique on its link only: every router may be fe80::1
+                    if (ip.isLinkLocal() && ip.family() == Family.V6) claim(linkLocal, i.segment() + " " + ip, label, ip, at, ctx);
+                    else claim(owner, ip, label, at, ctx);
                 }
             }
             for (int k = 0; k < h.loopbacks().size(); k++) {
@@ -129,20 +197,26 @@ final class Validator {
                         "hosts/" + h.name() + "/loopbacks[" + k + "]", "host " + h.name() + ": loopback ");
             }
         }
-        Map<Ip, String> service = new HashMap<>();
+        Map<Ip, ServiceDef> service = new HashMap<>();
         for (ServiceDef s : intent.services().values()) {
+            Set<Ip> mine = new HashSet<>();
             for (int k = 0; k < s.addresses().size(); k++) {
                 Ip ip = s.addresses().get(k);
                 String at = "services/" + s.name() + "/addresses[" + k + "]";
                 String ctx = "service " + s.name() + ": ";
                 String host = owner.get(ip);
-                String other = service.putIfAbsent(ip, s.name());
+                ServiceDef other = service.putIfAbsent(ip, s);
                 if (host != null) {
                     problems.at(at, ctx + "address " + ip + " is also an address of " + host
                             + " (a service address lives only on lo of the service's hosts)");
-                } else if (other != null) {
-                    problems.at(at, ctx + "address " + ip + (other.equals(s.name()) ? " is listed twice"
-                            : " is already the address of service " + other));
+                } else if (!mine.add(ip)) {
+                    problems.at(at, ctx + "address " + ip + " is listed twice");
+                } else if (other != null && (!other.hosts().equals(s.hosts()) || other.routing() != s.routing())) {
+                    // services may share an address with different ports, but the address has one set of routes
+                    problems.at(at, ctx + "address " + ip + " is already the address of service " + other.name()
+                            + " on hosts " + other.hosts() + (other.routing() != s.routing() ? " with routing "
+                            + other.routing().name().toLowerCase(java.util.Locale.ROOT) : "")
+                            + ": services sharing an address need the same hosts in the same order and the same routing");
                 }
             }
         }
@@ -151,6 +225,11 @@ final class Validator {
     private void claim(Map<Ip, String> owner, Ip ip, String label, String at, String ctx) {
         String first = owner.putIfAbsent(ip, label);
         if (first != null) problems.at(at, ctx + "address " + ip + " is already used by " + first);
+    }
+
+    private void claim(Map<String, String> owner, String key, String label, Ip ip, String at, String ctx) {
+        String first = owner.putIfAbsent(key, label);
+        if (first != null) problems.at(at, ctx + "link-local address " + ip + " is already used on this segment by " + first);
     }
 
     private void serviceReferences(ServiceDef s) {
@@ -196,12 +275,15 @@ final class Validator {
             if (intent.hosts().containsKey(name)) {
                 problems.at(path + "/docker/container", ctx + "docker: the container becomes host '" + name
                         + "', which is already a host");
+            } else if (name.startsWith(SWITCH_PREFIX) && intent.segments().containsKey(name.substring(SWITCH_PREFIX.length()))) {
+                problems.at(path + "/docker/container", ctx + "docker: the container becomes host '" + name
+                        + "', the lab's name for segment " + name.substring(SWITCH_PREFIX.length()) + "'s switch: rename the container");
             }
         });
     }
 
     /** T8: the source must be an address the host owns on lo, and the destination must be routed by the host. */
-    private void source(SourceDef s) {
+    private void source(SourceDef s, ServicePaths paths) {
         String path = problems.pathOf(s.pos());
         String ctx = "source-addresses entry " + (index(path) + 1) + ": ";
         HostDef h = intent.hosts().get(s.host());
@@ -223,12 +305,20 @@ final class Validator {
                     + " nor an address of a service it serves");
         }
         if (problems.broken("hosts/" + h.name())) return;
-        Set<Prefix> routed = new HashSet<>(connected(h));
-        h.routes().stream().filter(r -> r.type().equals("unicast")).forEach(r -> routed.add(r.to()));
-        h.interfaces().values().forEach(i -> i.gateways().forEach(g -> routed.add(Prefix.any(g.family()))));
-        if (!routed.contains(s.to())) {
-            problems.at(path + "/to", ctx + "to " + s.to() + " is neither a connected prefix of host " + h.name()
-                    + " nor the 'to' of one of its unicast routes");
+        // the most specific route containing `to` carries it (longest prefix match); it must be a unicast one
+        Map<Prefix, String> routes = new HashMap<>();
+        connected(h).forEach(p -> routes.put(p, "unicast"));
+        h.interfaces().values().forEach(i -> i.gateways().forEach(g -> routes.put(Prefix.any(g.family()), "unicast")));
+        paths.on(h.name()).forEach(hop -> routes.put(Prefix.host(hop.address()), "unicast"));
+        h.routes().forEach(r -> routes.put(r.to(), r.type()));
+        Optional<Prefix> best = routes.keySet().stream().filter(p -> p.contains(s.to()))
+                .max(java.util.Comparator.comparingInt(Prefix::length));
+        if (best.isEmpty()) {
+            problems.at(path + "/to", ctx + "to " + s.to() + " is not covered by any route of host " + h.name()
+                    + " (connected prefixes, gateways, declared routes and the routes derived for services)");
+        } else if (!routes.get(best.get()).equals("unicast")) {
+            problems.at(path + "/to", ctx + "to " + s.to() + " is routed by the " + routes.get(best.get()) + " route to "
+                    + best.get() + " of host " + h.name() + ", which sends nothing: only a unicast route can carry a source");
         }
     }
 
@@ -267,6 +357,17 @@ final class Validator {
                 problems.at(path + "/dev", ctx + "dev '" + r.dev().get() + "' is not an interface of host " + h.name()
                         + Names.didYouMean(r.dev().get(), names));
             }
+            if (!r.type().equals("unicast") && HostReader.ROUTE_TYPES.contains(r.type())) {
+                // fib_create_info: "Gateway, device and multipath can not be specified for this route type"
+                for (String key : List.of("via", "dev")) {
+                    if ((key.equals("via") ? r.via().isPresent() : r.dev().isPresent())) {
+                        problems.at(path + "/" + key, ctx + "a " + r.type() + " route has no next hop, so '" + key
+                                + "' cannot be given (Linux refuses it: gateway and device cannot be specified for this route type)");
+                    }
+                }
+                r.src().ifPresent(this::src);
+                return;
+            }
             r.via().ifPresent(via -> via(via, dev));
             r.src().ifPresent(this::src);
             if (r.type().equals("unicast") && r.via().isEmpty() && r.dev().isEmpty()) {
@@ -280,6 +381,11 @@ final class Validator {
                 return;
             }
             if (problems.broken("hosts/" + h.name())) return;
+            if (via.family() == Family.V6 && via.isLinkLocal()) {
+                // a link-local gateway is on-link through one device, which must be named
+                if (r.dev().isEmpty()) problems.at(path + "/via", ctx + "via " + via + " is link-local: give 'dev', the interface it is on");
+                return;
+            }
             List<Prefix> subnets = dev.map(Validator::networks).orElse(connected(h));
             if (subnets.stream().noneMatch(p -> p.contains(via))) {
                 String where = dev.map(i -> "interface " + i.name()).orElse("host " + h.name());

@@ -147,27 +147,25 @@ public final class Demo {
                 .findFirst().orElseThrow(() -> new IllegalStateException(host + " has no route to " + dst + " metric " + metric));
     }
 
+    /** Withdraws {@code r} from {@code host} through the apply engine (what a drain does), in the lab and in the simulated network. */
     private void deleteRoute(String host, Route r) {
-        lab.exec(host, routeArgv("del", r)).orThrow();
         DeviceState d = network.host(host).orElseThrow();
         List<Route> kept = new ArrayList<>(d.routes());
         kept.remove(r);
-        network = network.with(d.withRoutes(kept));
+        converge(d.withRoutes(kept));
     }
 
+    /** Puts {@code r} back on {@code host} through the apply engine. */
     private void addRoute(String host, Route r) {
-        lab.exec(host, routeArgv("add", r)).orThrow();
         DeviceState d = network.host(host).orElseThrow();
         List<Route> routes = new ArrayList<>(d.routes());
         routes.add(r);
-        network = network.with(d.withRoutes(routes));
+        converge(d.withRoutes(routes));
     }
 
-    /** {@code ip route VERB DST via GW dev DEV proto P metric M}, from a validated route. */
-    static List<String> routeArgv(String verb, Route r) {
-        List<String> argv = new ArrayList<>(List.of("ip"));
-        argv.addAll(LabFailures.routeWords(verb, r));
-        return argv;
+    private void converge(DeviceState d) {
+        lab.converge(d.host(), d);
+        network = network.with(d);
     }
 
     private static DeviceState withListener(DeviceState d, Listener l) {

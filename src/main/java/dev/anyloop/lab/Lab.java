@@ -1,13 +1,13 @@
 package dev.anyloop.lab;
 
-import dev.anyloop.net.Family;
+import dev.anyloop.apply.ApplyException;
+import dev.anyloop.apply.Backend;
+import dev.anyloop.apply.Engine;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.LabProcesses;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.NetnsTarget;
 import dev.anyloop.os.RunDirs;
-import dev.anyloop.render.IpBatchRenderer;
-import dev.anyloop.render.IptablesRenderer;
-import dev.anyloop.render.NftRenderer;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Network;
@@ -21,13 +21,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A network built for real: one network namespace per host and per multi-access segment, veth pairs,
- * each host's sysctls, addresses, routes and firewall applied by the renderers' own output, and real
- * services (dnsmasq, socat) on every declared listener. Never connected to the root namespace.
+ * A network built for real: one network namespace per host and per multi-access segment, veth pairs, and
+ * real services (dnsmasq, anyloop's answer.pl) on every declared listener. Each host is set up the way a real one is:
+ * the lab does what the host's network manager and Docker would (interfaces, their addresses and gateways,
+ * other tools' routes and rules, Docker's chains: {@link LabHost}), then anyloop's own part goes on through
+ * the apply {@link Engine}, with a network-namespace target, like any host. Never connected to the root
+ * namespace.
  */
 public final class Lab implements AutoCloseable {
-    /** Which firewall tool loads the host's rules. */
-    public enum Backend { IPTABLES, NFT }
 
     /** Threads for independent steps; each mostly waits for a short-lived child process. */
     static final int THREADS = 8;
@@ -45,6 +46,13 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab up(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns()); }
+
+    /**
+     * As {@link #up}, but each host only gets what its network manager and Docker would give it: anyloop's part
+     * is left for {@code anyloop apply --netns} (the apply tests do that, host by host), and the services, which
+     * bind anyloop's addresses, wait for {@link #startServices}.
+     */
+    public static Lab prepare(LabPlan plan, Network n, Backend backend) { return up(plan, n, backend, new Netns(), false); }
 
     /** Thrown when a lab that should be running is not (exit 2 in the CLI): its message says what to run. */
     public static final class NotUpException extends IllegalStateException {
@@ -82,7 +90,9 @@ public final class Lab implements AutoCloseable {
      * ({@link LabReadiness}). Refuses to start over
      * namespaces of the same lab left by an earlier run. On any failure it removes what it made.
      */
-    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) {
+    public static Lab up(LabPlan plan, Network n, Backend backend, Netns os) { return up(plan, n, backend, os, true); }
+
+    private static Lab up(LabPlan plan, Network n, Backend backend, Netns os, boolean apply) {
         List<String> existing = namespacesOf(os, plan.lab());
         if (!existing.isEmpty()) {
             throw new IllegalStateException("lab " + plan.lab() + " already has namespaces " + existing
@@ -90,7 +100,7 @@ public final class Lab implements AutoCloseable {
         }
         Lab lab = new Lab(plan, n, os);
         try {
-            lab.build(backend);
+            lab.build(backend, apply);
             return lab;
         } catch (RuntimeException e) {
             try {
@@ -102,7 +112,7 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private void build(Backend backend) {
+    private void build(Backend backend, boolean apply) {
         long t0 = System.nanoTime();
         os.add(plan.namespaces().stream().map(LabPlan.Namespace::name).toList());
         phase("namespaces", t0);
@@ -112,8 +122,18 @@ public final class Lab implements AutoCloseable {
         // an old "failed" record would make probe and restore act on links this lab never lost
         RunDirs.deleteTree(runDir(plan.lab()));
         RunDirs.create(runDir(plan.lab()));
-        Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend));
+        LabFailures.saveBackend(runDir(plan.lab()), backend);
+        LabFailures.saveHosts(runDir(plan.lab()), List.copyOf(network.hosts().keySet()));
+        Parallel.each(plan.namespaces(), THREADS, ns -> configure(ns, backend, apply));
         phase("configure", t0);
+        // a service binds its address, which is anyloop's: without apply it cannot start yet
+        if (apply) startServices(t0);
+    }
+
+    /** Starts every declared service and returns once each listens: after {@link #prepare}, once anyloop's part is applied. */
+    public void startServices() { startServices(System.nanoTime()); }
+
+    private void startServices(long t0) {
         List<LabService> services = new ArrayList<>();
         for (DeviceState d : network.hosts().values()) services.addAll(LabService.of(d, runDir(plan.lab())));
         start(services);
@@ -133,6 +153,7 @@ public final class Lab implements AutoCloseable {
 
     /** Starts services detached, a few batches at once; {@link #down} finds them again by namespace. */
     private void start(List<LabService> services) {
+        for (LabService s : services) s.files().forEach(RunDirs::write);
         List<Map.Entry<String, List<String>>> all = services.stream()
                 .map(s -> Map.entry(plan.namespaceOf(s.host()), s.argv())).toList();
         int chunk = Math.max(1, (all.size() + THREADS - 1) / THREADS);
@@ -142,35 +163,40 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * One namespace: sysctls first (its devices exist but are down, so accept_dad=0 holds before any
-     * IPv6 address appears), then one ip batch with the plan's link lines and the renderer's output.
+     * One namespace: a switch gets its links up; a host gets what its own network manager and Docker would
+     * give it ({@link LabHost}), then anyloop's part through the apply engine.
      */
-    private void configure(LabPlan.Namespace ns, Backend backend) {
+    private void configure(LabPlan.Namespace ns, Backend backend, boolean apply) {
         if (ns.role() != LabPlan.Role.HOST) {
             os.batch(ns.name(), plan.linkBatch(ns.name(), network), false).orThrow();
             return;
         }
         DeviceState d = network.host(ns.owner()).orElseThrow();
-        // the sysctls ride in the same ip batch ("netns exec NS sysctl ..."): one process spawn per host, not two
-        String sysctl = Netns.sysctlLine(ns.name(), LabSysctls.assignments(d, plan.interfacesIn(ns.name()))) + "\n";
-        String ip = IpBatchRenderer.render(d);
-        String v6 = IpBatchRenderer.renderV6Rules(d);
-        // kept for lab restore, which may run in another process; -force and tolerateExisting let a
-        // re-apply go past what is already there ("File exists")
-        LabFailures.saveBatches(runDir(plan.lab()), d.host(), ip, v6);
-        LabFailures.tolerateExisting(os.batch(ns.name(), sysctl + plan.linkBatch(ns.name(), network) + ip, true, false));
-        if (!v6.isEmpty()) LabFailures.tolerateExisting(os.batch(ns.name(), v6, true, true));
-        if (backend == Backend.NFT) {
-            if (!d.ipv4().isEmpty() || !d.ipv6().isEmpty()) {
-                os.exec(ns.name(), List.of("nft", "-f", "-"), Optional.of(NftRenderer.render(d)), Duration.ofSeconds(30)).orThrow();
-            }
-        } else {
-            for (Family f : Family.values()) {
-                if (d.netfilter(f).isEmpty()) continue;
-                String tool = f == Family.V4 ? "iptables-restore" : "ip6tables-restore";
-                os.exec(ns.name(), List.of(tool), Optional.of(IptablesRenderer.render(d.netfilter(f))), Duration.ofSeconds(30)).orThrow();
-            }
+        LabHost.environment(os, plan, network, ns.name(), d);
+        if (apply) converge(ns.name(), d, backend);
+    }
+
+    /** Makes anyloop's part of one host {@code d} through the apply engine; throws with the engine's message when it fails. */
+    private void converge(String ns, DeviceState d, Backend backend) {
+        try {
+            engine(ns).apply(d, Engine.Options.of(backend).withoutProtoName());
+        } catch (ApplyException e) {
+            throw new IllegalStateException("host " + d.host() + ": " + e.getMessage(), e);
         }
+    }
+
+    private Engine engine(String ns) { return engine(os, plan.lab(), ns); }
+
+    private static Engine engine(Netns os, String lab, String ns) {
+        return new Engine(new NetnsTarget(ns, os.runner()), runDir(lab).resolve(STATE));
+    }
+
+    /**
+     * Makes {@code host} hold {@code desired} (anyloop's part: its routes, addresses, chains) through the apply
+     * engine, as {@code anyloop apply} would: how the demo and the failover drills withdraw and bring back routes.
+     */
+    public synchronized void converge(String host, DeviceState desired) {
+        converge(plan.namespaceOf(host), desired, LabFailures.backend(runDir(plan.lab())));
     }
 
     private void awaitListening(String host, List<LabService> services) {
@@ -258,25 +284,52 @@ public final class Lab implements AutoCloseable {
         return LabFailures.fail(new Netns(), runDir(LabPlan.checkLabName(lab)), lab, host, dev);
     }
 
-    /** What {@link #restore} brought back: the failed links, and how many hosts' addresses and routes were re-applied. */
+    /** What {@link #restore} brought back: the failed links, and how many hosts were set up again. */
     public record Restored(List<Iface> up, int hosts) { }
 
     /**
-     * Brings back every failed interface (whichever process failed it), re-applies every host's
-     * addresses and routes as {@code lab up} did, and flushes neighbour caches.
+     * Brings back every failed interface (whichever process failed it), sets every host up again as
+     * {@code lab up} did (the kernel dropped the routes through a link that went down; routes withdrawn by a
+     * drill come back through the engine), and flushes neighbour caches.
      */
-    public synchronized Restored restore() { return restore(os, plan.lab()); }
+    public synchronized Restored restore() { return restore(os, plan, network); }
 
-    /** {@code lab restore}: {@link #restore()} for a lab another process started. */
-    public static Restored restore(String lab) {
-        Netns os = new Netns();
-        if (namespacesOf(os, lab).isEmpty()) throw NotUpException.of(lab);
-        return restore(os, lab);
+    /** The network.yaml {@code anyloop lab up} built the lab from, kept in its run directory for {@code lab restore}. */
+    private static final String SOURCE = "network.yaml";
+
+    /** Keeps the text of the file a lab was built from, so that {@code lab restore} in another process can compile it again. */
+    public static void keepSource(String lab, String text) { RunDirs.write(runDir(LabPlan.checkLabName(lab)).resolve(SOURCE), text); }
+
+    /** The file {@link #keepSource} kept, if the lab was built by {@code anyloop lab up}. */
+    public static Optional<Path> source(String lab) {
+        Path p = runDir(LabPlan.checkLabName(lab)).resolve(SOURCE);
+        return java.nio.file.Files.exists(p) ? Optional.of(p) : Optional.empty();
     }
 
-    private static Restored restore(Netns os, String lab) {
-        LabFailures.Restored r = LabFailures.restore(os, runDir(lab), lab, THREADS);
-        return new Restored(r.up(), r.hosts());
+    /** {@code lab restore}: {@link #restore()} for a lab another process started from {@code n}. */
+    public static Restored restore(String lab, Network n) {
+        Netns os = new Netns();
+        if (namespacesOf(os, lab).isEmpty()) throw NotUpException.of(lab);
+        return restore(os, LabPlan.of(lab, n), n);
+    }
+
+    private static Restored restore(Netns os, LabPlan plan, Network n) {
+        Path run = runDir(plan.lab());
+        List<Iface> up = LabFailures.linksUp(os, run, plan.lab());
+        List<String> existing = os.list();
+        List<LabPlan.Namespace> hosts = plan.namespaces().stream().filter(x -> x.role() == LabPlan.Role.HOST && existing.contains(x.name())).toList();
+        Backend backend = LabFailures.backend(run);
+        Parallel.each(hosts, THREADS, ns -> {
+            DeviceState d = n.host(ns.owner()).orElseThrow();
+            LabHost.reconnect(os, plan, n, ns.name(), d);
+            try {
+                engine(os, plan.lab(), ns.name()).apply(d, Engine.Options.of(backend).withoutProtoName());
+            } catch (ApplyException e) {
+                throw new IllegalStateException("host " + d.host() + ": " + e.getMessage(), e);
+            }
+            os.batch(ns.name(), "neigh flush all\n", false).orThrow();
+        });
+        return new Restored(up, hosts.size());
     }
 
     /** The interfaces failed and not restored yet, in the order they were failed. */
@@ -296,8 +349,9 @@ public final class Lab implements AutoCloseable {
             Optional<DeviceState> after = drained.host(d.host());
             if (after.isEmpty()) continue;
             List<Route> gone = d.routes().stream().filter(r -> !after.get().routes().contains(r)).toList();
-            LabFailures.deleteRoutes(os, plan.namespaceOf(d.host()), gone);
-            for (Route r : gone) changes.add(d.host() + ": " + String.join(" ", LabFailures.routeWords("del", r)));
+            if (gone.isEmpty()) continue;
+            converge(d.host(), after.get());
+            for (Route r : gone) changes.add(d.host() + ": withdrew " + r);
         }
         for (String host : network.hosts().keySet()) {
             if (drained.hosts().containsKey(host)) continue;
@@ -362,4 +416,7 @@ public final class Lab implements AutoCloseable {
     }
 
     private static Path runDir(String lab) { return RUN.resolve(lab); }
+
+    /** The apply engine's state folder inside a lab's run directory: one state file per host namespace. */
+    private static final String STATE = "state";
 }

@@ -1,9 +1,9 @@
 package dev.anyloop.lab;
 
+import dev.anyloop.apply.Backend;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.RunDirs;
-import dev.anyloop.state.Route;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,21 +14,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Links taken down in a running lab, and how to bring the lab back. Both live in the lab's run
- * directory, not in memory, because {@code lab fail} and {@code lab restore} run in different
- * processes: {@code failed} lists each {@code host:dev} taken down, and {@code hosts/HOST.ip} (and
- * {@code .ip6}) hold the ip batch {@code lab up} applied to each host, which restore applies again.
+ * Links taken down in a running lab, and what a later process needs to bring them back. Both live in the
+ * lab's run directory, not in memory, because {@code lab fail} and {@code lab restore} run in different
+ * processes: {@code failed} lists each {@code host:dev} taken down, {@code hosts} the lab's hosts, and
+ * {@code backend} the firewall backend {@code lab up} used.
  */
 final class LabFailures {
     static final String FAILED = "failed";
     static final String HOSTS = "hosts";
+    static final String BACKEND = "backend";
 
     private LabFailures() { }
 
-    /** Keeps what {@code lab up} applied to {@code host}, for {@link #restore}. */
-    static void saveBatches(Path runDir, String host, String ip, String ip6Rules) {
-        RunDirs.write(runDir.resolve(HOSTS).resolve(host + ".ip"), ip);
-        if (!ip6Rules.isEmpty()) RunDirs.write(runDir.resolve(HOSTS).resolve(host + ".ip6"), ip6Rules);
+    /** Keeps the hosts and the backend of a lab being built, for {@code lab fail} and {@code lab restore} in other processes. */
+    static void saveBackend(Path runDir, Backend backend) { RunDirs.write(runDir.resolve(BACKEND), backend.name() + "\n"); }
+
+    static void saveHosts(Path runDir, List<String> hosts) { RunDirs.write(runDir.resolve(HOSTS), String.join("\n", hosts) + "\n"); }
+
+    /** The backend {@code lab up} used (iptables when it did not say). */
+    static Backend backend(Path runDir) {
+        return RunDirs.read(runDir.resolve(BACKEND)).map(String::strip).filter(b -> !b.isEmpty()).map(Backend::valueOf).orElse(Backend.IPTABLES);
     }
 
     /** The failed links recorded for the lab in {@code runDir}, in the order they were failed. */
@@ -78,17 +83,8 @@ final class LabFailures {
         return taken;
     }
 
-    /** What {@link #restore} did: the links it brought up and how many hosts' addresses and routes it re-applied. */
-    record Restored(List<Lab.Iface> up, int hosts) { }
-
-    /**
-     * Brings every recorded link up, then re-applies every host's addresses and routes as {@code lab up}
-     * applied them (the kernel deleted the routes through a link when it went down; routes withdrawn by
-     * a drain or by hand come back too), and flushes every host's neighbour cache: a neighbour that
-     * stopped answering sits in FAILED state and the kernel answers "no route to host" for it until the
-     * entry is probed again.
-     */
-    static Restored restore(Netns os, Path runDir, String lab, int threads) {
+    /** Brings every recorded link up (the hosts that are still there) and clears the record; returns them. */
+    static List<Lab.Iface> linksUp(Netns os, Path runDir, String lab) {
         List<Lab.Iface> failed = recorded(runDir);
         Map<String, StringBuilder> up = new LinkedHashMap<>();
         for (Lab.Iface i : failed) {
@@ -99,31 +95,8 @@ final class LabFailures {
             String ns = LabPlan.prefix(lab) + e.getKey();
             if (existing.contains(ns)) os.batch(ns, e.getValue().toString(), false).orThrow();
         }
-        List<String> hosts = savedHosts(runDir).stream().filter(h -> existing.contains(LabPlan.prefix(lab) + h)).toList();
-        Parallel.each(hosts, threads, h -> {
-            String ns = LabPlan.prefix(lab) + h;
-            RunDirs.read(runDir.resolve(HOSTS).resolve(h + ".ip")).ifPresent(b -> tolerateExisting(os.batch(ns, b, true, false)));
-            RunDirs.read(runDir.resolve(HOSTS).resolve(h + ".ip6")).ifPresent(b -> tolerateExisting(os.batch(ns, b, true, true)));
-            os.batch(ns, "neigh flush all\n", false).orThrow();
-        });
         RunDirs.write(runDir.resolve(FAILED), "");
-        return new Restored(failed, hosts.size());
-    }
-
-    /** Deletes {@code routes} of {@code host} in one ip batch. */
-    static void deleteRoutes(Netns os, String ns, List<Route> routes) {
-        if (routes.isEmpty()) return;
-        StringBuilder sb = new StringBuilder();
-        for (Route r : routes) sb.append(Netns.batchLine(routeWords("del", r))).append('\n');
-        os.batch(ns, sb.toString(), false).orThrow();
-    }
-
-    /** {@code route VERB DST via GW dev DEV proto P metric M}, from a validated route (its first next hop). */
-    static List<String> routeWords(String verb, Route r) {
-        List<String> words = new ArrayList<>(List.of("route", verb, r.dst().toString()));
-        r.nexthops().get(0).via().ifPresent(v -> words.addAll(List.of("via", v.toString())));
-        words.addAll(List.of("dev", r.nexthops().get(0).dev(), "proto", r.proto(), "metric", Integer.toUnsignedString(r.metric())));
-        return words;
+        return failed;
     }
 
     /** Fails on any error but "File exists" and "already assigned": re-applying what is there is not one. */
@@ -134,10 +107,10 @@ final class LabFailures {
         if (!errors.isEmpty()) throw new CommandRunner.CommandFailedException(r);
     }
 
-    /** Hosts whose ip batch {@code lab up} saved. */
+    /** The hosts {@code lab up} recorded. */
     private static List<String> savedHosts(Path runDir) {
-        return RunDirs.list(runDir.resolve(HOSTS)).stream().filter(f -> f.endsWith(".ip"))
-                .map(f -> f.substring(0, f.length() - 3)).sorted().toList();
+        return RunDirs.read(runDir.resolve(HOSTS)).map(t -> t.lines().map(String::strip).filter(l -> !l.isEmpty()).sorted().toList())
+                .orElse(List.of());
     }
 
     /** {@code host}'s namespace, after checking the lab is up and {@code host} is one of its hosts (not a switch). */

@@ -72,7 +72,7 @@ public sealed interface Probe {
     }
 
     /**
-     * A DNS query for TXT {@code whoami.anyloop}: {@code dig @ADDR -p PORT ... +short +time=1 +tries=1}, over
+     * A DNS query for TXT {@code whoami.anyloop}: {@code dig @ADDR -p PORT ... +short +time=2 +tries=1}, over
      * TCP with {@code tcp} (dnsmasq sends nothing on a TCP connection until it gets a query, so a bare
      * connect cannot tell who answers).
      */
@@ -82,7 +82,9 @@ public sealed interface Probe {
         @Override
         public List<String> argv() {
             List<String> argv = new java.util.ArrayList<>(List.of("dig", "@" + address, "-p", Integer.toString(port), WHOAMI, "TXT",
-                    "+short", "+time=1", "+tries=1"));
+                    // 2 s as the UDP and TCP probes wait: a first packet after the lab changed waits a second in the
+                    // neighbour queue when the first ARP request goes unanswered (the kernel asks again after retrans_time_ms)
+                    "+short", "+time=2", "+tries=1"));
             if (tcp) argv.add("+tcp");
             return argv;
         }

@@ -51,7 +51,7 @@ public final class IpBatchRenderer {
     }
 
     /** The arguments after {@code ip route replace}: "10.1.1.1/32 via 192.168.1.20 dev eth1 proto 77 metric 1". */
-    static String route(Route r) {
+    public static String route(Route r) {
         StringBuilder sb = new StringBuilder();
         if (r.type() != Route.Type.UNICAST) sb.append(r.type().word()).append(' ');
         // "0.0.0.0/0" and "::/0" rather than "default": they carry the family on their own
@@ -78,7 +78,7 @@ public final class IpBatchRenderer {
     }
 
     /** The arguments after {@code ip rule add}. */
-    static String rule(PolicyRule r) {
+    public static String rule(PolicyRule r) {
         StringBuilder sb = new StringBuilder();
         if (r.not()) sb.append("not ");
         sb.append("from ").append(r.from().map(Prefix::toString).orElse("all"));
@@ -90,6 +90,7 @@ public final class IpBatchRenderer {
         sb.append(" priority ").append(r.priority());
         if (r.action() == PolicyRule.Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(r.table()));
         else sb.append(' ').append(r.action().name().toLowerCase(Locale.ROOT));
+        if (!r.proto().equals(PolicyRule.PROTO_UNSPEC)) sb.append(" protocol ").append(Names.token("rule protocol", r.proto()));
         return sb.toString();
     }
 }

@@ -81,6 +81,13 @@ public final class IptablesRenderer {
     }
 
     /**
+     * The rule after its chain name, as iptables-save prints it: "-d 10.10.10.10/32 -j AL-IN-web". The same
+     * text follows {@code -A CHAIN}, {@code -I CHAIN N} or {@code -D CHAIN} (delete by specification), and it is
+     * canonical, so apply compares rules by it. Throws for a rule iptables-restore would refuse.
+     */
+    public static String spec(Family f, Rule r) { return new Printer(f, true).body(r).strip(); }
+
+    /**
      * A rule as iptables-save spells it after {@code -A CHAIN}, for traces: never throws; what iptables could
      * not say (two -s, a port without -p) is still written out as the model holds it.
      */

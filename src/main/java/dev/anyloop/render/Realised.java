@@ -12,9 +12,10 @@ import java.util.Optional;
 
 /**
  * Which parts of a {@link DeviceState} a renderer must write down, and which the kernel makes by itself.
- * The ip-batch and networkd renderers share it so that what is applied and what is persisted agree.
+ * The ip-batch and networkd renderers share it so that what is applied and what is persisted agree, and
+ * apply reads it to tell what anyloop configures from what the kernel adds.
  */
-final class Realised {
+public final class Realised {
     private Realised() { }
 
     /**
@@ -25,7 +26,8 @@ final class Realised {
         return s.addresses().stream().filter(a -> !kernelMade(a)).toList();
     }
 
-    static boolean kernelMade(Address a) {
+    /** 127.0.0.1/8 and ::1 on lo, and IPv6 link-local addresses: the kernel adds them by itself. */
+    public static boolean kernelMade(Address a) {
         Ip ip = a.address().ip();
         if (a.dev().equals("lo") && ip.isLoopback()
                 && (ip.isV4() ? ip.equals(Ip.parse("127.0.0.1")) && a.address().length() == 8 : a.address().length() == 128)) {
@@ -54,7 +56,7 @@ final class Realised {
      * Kernel routes whose preferred source is not the one the kernel gives them (T8: {@code ip route
      * change PREFIX src X}). Local-table routes are the kernel's business alone and never rendered.
      */
-    static List<Route> srcOverrides(DeviceState s) {
+    public static List<Route> srcOverrides(DeviceState s) {
         List<Route> out = new ArrayList<>();
         for (Route r : s.routes()) {
             if (!r.proto().equals("kernel") || r.table() == Route.TABLE_LOCAL) continue;
@@ -68,7 +70,7 @@ final class Realised {
      * first address of the family on the device in that prefix; fib_add_ifaddr); IPv6 connected
      * routes carry no prefsrc at all.
      */
-    static Optional<Ip> naturalSrc(DeviceState s, Route r) {
+    public static Optional<Ip> naturalSrc(DeviceState s, Route r) {
         if (r.family() == Family.V6 || r.nexthops().size() != 1 || r.nexthops().get(0).via().isPresent()) {
             return Optional.empty();
         }

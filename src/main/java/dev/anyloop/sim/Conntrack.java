@@ -80,6 +80,12 @@ final class Conntrack {
         return new Seen(n, Dir.ORIGINAL);
     }
 
+    /** The tuple {@code host} first saw for this flow, or null when the flow never reached its conntrack. */
+    Packet origOrNull(Object host) {
+        Entry e = get(host);
+        return e == null ? null : e.orig;
+    }
+
     /** The tuple {@code host} first saw for this flow (the client: its socket's). */
     Packet origOn(Object host) {
         Entry e = get(host);

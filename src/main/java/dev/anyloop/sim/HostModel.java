@@ -6,9 +6,9 @@ import dev.anyloop.net.Prefix;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Hook;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
-import dev.anyloop.state.Hook;
 import dev.anyloop.state.SysctlKey;
 import dev.anyloop.state.Sysctls;
 import java.util.ArrayList;
@@ -40,15 +40,14 @@ final class HostModel {
 
     final String name;
     final DeviceState state;
-    final Fib fib4;
-    final Fib fib6;
-    final Firewall fw4;
-    final Firewall fw6;
-    /** The native nftables ruleset per family, or null when the host has none. */
-    final NftEngine nft4;
-    final NftEngine nft6;
-    private final Stage[][] stages4 = new Stage[Hook.values().length][];
-    private final Stage[][] stages6 = new Stage[Hook.values().length][];
+    /**
+     * The FIBs and firewalls, compiled when a walk first needs them: most hosts of a 5,000-host check stand for their
+     * class (check.Symmetry) and are never walked through, and these are most of a host's compile time.
+     */
+    private volatile Tables tables;
+
+    /** What lookups and rule evaluation read. */
+    private record Tables(Fib fib4, Fib fib6, Firewall fw4, Firewall fw6, NftEngine nft4, NftEngine nft6, Stage[][] stages4, Stage[][] stages6) { }
     final List<String> devices;
     final Map<String, List<Addr>> v4ByDev;
     final List<Addr> v6All;
@@ -62,6 +61,8 @@ final class HostModel {
      * arrays are indexed like devNames and hold what the maps above hold.
      */
     private final String[] devNames;
+    /** devNames by name, for hosts with many devices (a router with 50 LANs): a scan of 50 names per lookup costs more. */
+    private final java.util.Map<String, Integer> devByName;
     private final boolean[] devUp;
     private final DevConf[] devConf;
     private final List<Addr>[] devV4;
@@ -79,8 +80,6 @@ final class HostModel {
     HostModel(DeviceState d) {
         this.name = d.host();
         this.state = d;
-        this.fib4 = Fib.of(d, Family.V4);
-        this.fib6 = Fib.of(d, Family.V6);
         this.up = new HashMap<>();
         for (Link l : d.links()) up.put(l.name(), l.up());
         // dev_base order: lo first (it is registered first), then the order the state lists devices in
@@ -121,6 +120,12 @@ final class HostModel {
         this.ignoreEcho6 = s.ignoresEcho(Family.V6);
         this.listeners = d.listeners().toArray(new Listener[0]);
         this.devNames = devices.toArray(new String[0]);
+        java.util.Map<String, Integer> byName = null;
+        if (devNames.length > 8) {
+            byName = new java.util.HashMap<>();
+            for (int i = devNames.length - 1; i >= 0; i--) byName.put(devNames[i], i);
+        }
+        this.devByName = byName;
         int nd = devNames.length;
         this.devUp = new boolean[nd];
         this.devConf = new DevConf[nd];
@@ -138,14 +143,7 @@ final class HostModel {
         boolean few = all.size() <= 16;
         this.v4Numbers = few ? all.stream().filter(Ip::isV4).mapToLong(Ip::lo).toArray() : null;
         this.v6Array = few ? all.stream().filter(ip -> !ip.isV4()).toArray(Ip[]::new) : null;
-        this.fw4 = new Firewall(d.ipv4(), fib4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
-        this.fw6 = new Firewall(d.ipv6(), fib6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
-        this.nft4 = d.nftables().isEmpty() ? null : new NftEngine(d.nftables(), Family.V4);
-        this.nft6 = d.nftables().isEmpty() ? null : new NftEngine(d.nftables(), Family.V6);
-        for (Hook h : Hook.values()) {
-            stages4[h.ordinal()] = Stage.of(h, Family.V4, fw4, nft4);
-            stages6[h.ordinal()] = Stage.of(h, Family.V6, fw6, nft6);
-        }
+
     }
 
     private static DevConf devConf(Sysctls s, String dev) {
@@ -154,6 +152,10 @@ final class HostModel {
 
     /** The index of {@code dev} in {@link #devices}, or -1. */
     int devIndex(String dev) {
+        if (devByName != null) {
+            Integer i = devByName.get(dev);
+            return i == null ? -1 : i;
+        }
         String[] names = devNames;
         for (int i = 0; i < names.length; i++) if (names[i] == dev) return i;
         for (int i = 0; i < names.length; i++) if (names[i].equals(dev)) return i;
@@ -177,14 +179,40 @@ final class HostModel {
         return i >= 0 ? devV4[i] : v4ByDev.getOrDefault(dev, List.of());
     }
 
-    Fib fib(Family f) { return f == Family.V4 ? fib4 : fib6; }
+    Fib fib(Family f) { return f == Family.V4 ? tables().fib4() : tables().fib6(); }
 
-    Firewall fw(Family f) { return f == Family.V4 ? fw4 : fw6; }
+    private Tables tables() {
+        Tables t = tables;
+        if (t == null) {
+            synchronized (this) {
+                t = tables;
+                if (t == null) {
+                    Fib f4 = Fib.of(state, Family.V4), f6 = Fib.of(state, Family.V6);
+                    Firewall w4 = new Firewall(state.ipv4(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    Firewall w6 = new Firewall(state.ipv6(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    // the native nftables ruleset per family, null when the host has none
+                    NftEngine n4 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V4);
+                    NftEngine n6 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V6);
+                    Stage[][] s4 = new Stage[Hook.values().length][];
+                    Stage[][] s6 = new Stage[Hook.values().length][];
+                    for (Hook h : Hook.values()) {
+                        s4[h.ordinal()] = Stage.of(h, Family.V4, w4, n4);
+                        s6[h.ordinal()] = Stage.of(h, Family.V6, w6, n6);
+                    }
+                    t = new Tables(f4, f6, w4, w6, n4, n6, s4, s6);
+                    tables = t;
+                }
+            }
+        }
+        return t;
+    }
 
-    NftEngine nft(Family f) { return f == Family.V4 ? nft4 : nft6; }
+    Firewall fw(Family f) { return f == Family.V4 ? tables().fw4() : tables().fw6(); }
+
+    NftEngine nft(Family f) { return f == Family.V4 ? tables().nft4() : tables().nft6(); }
 
     /** What hook {@code h} runs for family {@code f}, in priority order. */
-    Stage[] stages(Family f, Hook h) { return (f == Family.V4 ? stages4 : stages6)[h.ordinal()]; }
+    Stage[] stages(Family f, Hook h) { return (f == Family.V4 ? tables().stages4() : tables().stages6())[h.ordinal()]; }
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
     boolean hasAddress(Ip ip) {

@@ -1,5 +1,6 @@
 package dev.anyloop.sim;
 
+import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Route;
@@ -25,9 +26,9 @@ final class RpFilter {
      */
     static int validate(HostModel h, String dev, Ip src, Ip dst, String oif, int rpf) {
         if (rpf == 0 && !dev.equals(oif)) {
-            if (!h.fib4.customRules() && !h.fib4.customLocalRoutes()) return h.hasAddress(src) ? EINVAL : OK;
+            if (!h.fib(Family.V4).customRules() && !h.fib(Family.V4).customLocalRoutes()) return h.hasAddress(src) ? EINVAL : OK;
         }
-        FibResult r = h.fib4.lookup(src, dst, oif.isEmpty() ? "lo" : oif);
+        FibResult r = h.fib(Family.V4).lookup(src, dst, oif.isEmpty() ? "lo" : oif);
         if (!r.found() || isError(r.type())) return rpf != 0 ? EXDEV : OK; // last_resort
         if (r.type() != Route.Type.UNICAST) return EINVAL;
         for (NextHop nh : r.route().get().nexthops()) if (nh.dev().equals(dev)) return OK;

@@ -24,14 +24,33 @@ public final class Simulator {
     private final Map<String, HostModel> hosts;
     private final Tracer tracer;
 
-    private Simulator(Network n) {
+    private Simulator(Network n) { this(n, null); }
+
+    /** Compiles every host of {@code n}, reusing {@code base}'s model of a host whose DeviceState is the same object. */
+    private Simulator(Network n, Simulator base) {
         this.network = n;
         this.hosts = new HashMap<>();
-        for (DeviceState d : n.hosts().values()) hosts.put(d.host(), new HostModel(d));
-        this.tracer = new Tracer(hosts, new Wiring(n, hosts));
+        List<DeviceState> states = List.copyOf(n.hosts().values());
+        HostModel[] models = new HostModel[states.size()];
+        // hosts compile independently: a 5,000-host network on every core
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, states.size());
+        (states.size() >= 256 ? range.parallel() : range).forEach(k -> {
+            DeviceState d = states.get(k);
+            HostModel reuse = base == null || base.network.hosts().get(d.host()) != d ? null : base.hosts.get(d.host());
+            models[k] = reuse != null ? reuse : new HostModel(d);
+        });
+        for (int k = 0; k < models.length; k++) hosts.put(states.get(k).host(), models[k]);
+        this.tracer = new Tracer(hosts, base == null ? new Wiring(n, hosts) : Wiring.derive(base.tracer.wiring(), n, hosts));
     }
 
     public static Simulator of(Network n) { return new Simulator(n); }
+
+    /**
+     * A simulator of {@code n}, a variant of this one's network (a host removed, a few hosts' routes changed, as
+     * {@code Network.with}/{@code without} make it): hosts whose DeviceState is the very same object keep their
+     * compiled model, so a failover scenario costs the changed hosts only.
+     */
+    public Simulator derive(Network n) { return new Simulator(n, this); }
 
     public Network network() { return network; }
 
@@ -83,6 +102,26 @@ public final class Simulator {
             List<int[]> more = p.branches();
             for (int i = more.size() - 1; i >= 0; i--) todo.push(more.get(i));
         }
+    }
+
+    /** As {@link #roundTrip(Flow)} without the trace: the verdict, the client's source and who answered. */
+    public Outcome outcome(Flow f) {
+        // over multipath routes: the first path that fails (reachable only when every path is), else the first path
+        Outcome[] shown = {null};
+        eachPath(f, false, legs -> {
+            Outcome o = outcome(f, legs);
+            if (shown[0] == null || (shown[0].reachable() && !o.reachable())) shown[0] = o;
+        });
+        return shown[0];
+    }
+
+    private Outcome outcome(Flow f, Tracer.Walk[] legs) {
+        Tracer.Walk fw = legs[0];
+        Packet orig = fw.ct.origOrNull(host(f.from()));
+        Optional<Ip> src = f.src().or(() -> orig == null ? Optional.empty() : Optional.of(orig.src()));
+        if (legs.length == 1) return new Outcome(f, false, fw.verdict, src, Optional.empty());
+        Tracer.Walk rw = legs[1];
+        return new Outcome(f, rw.verdict instanceof Verdict.Accepted, rw.verdict, src, Optional.of(fw.deliveredAt.name));
     }
 
     private HostModel host(String name) {

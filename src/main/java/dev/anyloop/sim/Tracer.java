@@ -25,6 +25,9 @@ final class Tracer {
     private final Map<String, HostModel> hosts;
     private final Wiring wiring;
 
+    /** The wiring this tracer walks (a derived simulator starts from it). */
+    Wiring wiring() { return wiring; }
+
     Tracer(Map<String, HostModel> hosts, Wiring wiring) {
         this.hosts = hosts;
         this.wiring = wiring;
@@ -339,7 +342,7 @@ final class Tracer {
      * source stands for it, as only a round trip's reply (to that source) asks.
      */
     private static Ip arpSender(HostModel h, String dev, Ip nh, Ip src) {
-        if (!nh.isV4() || h.fib4.isLocal(src)) return src;
+        if (!nh.isV4() || h.fib(Family.V4).isLocal(src)) return src;
         return SourceSelection.v4(h, dev, nh, SourceSelection.LINK).map(SourceSelection.Choice::ip).orElse(Ip.zero(Family.V4));
     }
 
@@ -354,7 +357,7 @@ final class Tracer {
         if (tip.isLoopback()) return false;
         int ignore = r.conf(port.dev()).arpIgnore();
         if (ignore >= 1 && !r.hasAddressOn(port.dev(), tip)) return false;
-        if (!r.fib4.isLocal(tip)) return false;
+        if (!r.fib(Family.V4).isLocal(tip)) return false;
         Ip sip = arpSender(sender, dev, tip, src);
         if (sip.isZero()) return true;
         if (ignore == 2 && r.v4On(port.dev()).stream()

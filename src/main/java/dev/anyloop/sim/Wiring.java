@@ -38,30 +38,97 @@ final class Wiring {
     private final Map<HostModel, Seg[]> byHost = new IdentityHashMap<>();
 
     Wiring(Network n, Map<String, HostModel> hosts) {
-        for (Segment s : n.segments()) {
-            Seg seg = new Seg(s.name());
-            for (Segment.Port p : s.ports()) {
-                HostModel h = hosts.get(p.host());
-                if (h == null) continue;
-                Port port = new Port(h, p.dev());
-                seg.ports.add(port);
-                byPort.putIfAbsent(new Key(p.host(), p.dev()), seg);
-                int i = h.devIndex(p.dev());
-                if (i >= 0) {
-                    Seg[] segs = byHost.computeIfAbsent(h, k -> new Seg[k.devices.size()]);
-                    if (segs[i] == null) segs[i] = seg;
-                }
-                boolean anyDev = h.conf(p.dev()).arpIgnore() == 0;
-                for (Address a : h.state.addresses()) {
-                    boolean v4 = a.address().family() == Family.V4;
-                    if (!v4 && !h.up(a.dev())) continue; // IPv4: a down device's address is still local
-                    if (a.dev().equals(p.dev()) || (v4 && anyDev)) {
-                        seg.owners.computeIfAbsent(a.address().ip(), k -> new ArrayList<>(2)).add(port);
-                    }
+        List<Seg> segs = new ArrayList<>();
+        for (Segment s : n.segments()) segs.add(seg(s, hosts));
+        index(segs);
+    }
+
+    private Wiring(List<Seg> segs) { index(segs); }
+
+    /** One segment compiled: its ports, and which of them answer ARP/ND for which address. */
+    private static Seg seg(Segment s, Map<String, HostModel> hosts) {
+        Seg seg = new Seg(s.name());
+        for (Segment.Port p : s.ports()) {
+            HostModel h = hosts.get(p.host());
+            if (h == null) continue;
+            Port port = new Port(h, p.dev());
+            seg.ports.add(port);
+            boolean anyDev = h.conf(p.dev()).arpIgnore() == 0;
+            for (Address a : h.state.addresses()) {
+                boolean v4 = a.address().family() == Family.V4;
+                if (!v4 && !h.up(a.dev())) continue; // IPv4: a down device's address is still local
+                if (a.dev().equals(p.dev()) || (v4 && anyDev)) {
+                    seg.owners.computeIfAbsent(a.address().ip(), k -> new ArrayList<>(2)).add(port);
                 }
             }
-            seg.owners.replaceAll((k, v) -> List.copyOf(v));
         }
+        seg.owners.replaceAll((k, v) -> List.copyOf(v));
+        return seg;
+    }
+
+    private void index(List<Seg> segs) {
+        for (Seg seg : segs) {
+            for (Port port : seg.ports) {
+                HostModel h = port.host();
+                byPort.putIfAbsent(new Key(h.name, port.dev()), seg);
+                int i = h.devIndex(port.dev());
+                if (i >= 0) {
+                    Seg[] mine = byHost.computeIfAbsent(h, k -> new Seg[k.devices.size()]);
+                    if (mine[i] == null) mine[i] = seg;
+                }
+            }
+        }
+    }
+
+    /**
+     * The wiring of {@code n}, a variant of {@code base}'s network whose hosts are {@code hosts}: a segment whose
+     * ports are the same, on hosts that are either the same model or one with the same addresses, links and sysctls
+     * (only its routes changed, as when a failover scenario withdraws them), keeps its answers to "who holds this
+     * address", with the ports moved to the new models; any other segment is compiled again.
+     */
+    static Wiring derive(Wiring base, Network n, Map<String, HostModel> hosts) {
+        Map<String, Seg> old = new java.util.HashMap<>();
+        for (Seg seg : base.byPort.values()) old.putIfAbsent(seg.name, seg);
+        List<Seg> segs = new ArrayList<>();
+        for (Segment s : n.segments()) {
+            Seg was = old.get(s.name());
+            segs.add(was != null && reusable(was, s, hosts) ? moved(was, hosts) : seg(s, hosts));
+        }
+        return new Wiring(segs);
+    }
+
+    /** True when every port of {@code s} is the same as in {@code was}, on a host whose model answers ARP alike. */
+    private static boolean reusable(Seg was, Segment s, Map<String, HostModel> hosts) {
+        List<Port> mine = new ArrayList<>();
+        for (Segment.Port p : s.ports()) if (hosts.containsKey(p.host())) mine.add(new Port(hosts.get(p.host()), p.dev()));
+        if (mine.size() != was.ports.size()) return false;
+        for (int i = 0; i < mine.size(); i++) {
+            HostModel now = mine.get(i).host(), then = was.ports.get(i).host();
+            if (!mine.get(i).dev().equals(was.ports.get(i).dev()) || !now.name.equals(then.name)) return false;
+            if (now != then && !(now.state.addresses() == then.state.addresses() && now.state.links() == then.state.links()
+                    && now.state.sysctls() == then.state.sysctls())) return false;
+        }
+        return true;
+    }
+
+    /** {@code was} with its ports on the models of {@code hosts}. */
+    private static Seg moved(Seg was, Map<String, HostModel> hosts) {
+        Map<Port, Port> to = new java.util.HashMap<>();
+        Seg seg = new Seg(was.name);
+        for (Port p : was.ports) {
+            Port q = p.host() == hosts.get(p.host().name) ? p : new Port(hosts.get(p.host().name), p.dev());
+            to.put(p, q);
+            seg.ports.add(q);
+        }
+        boolean any = to.entrySet().stream().anyMatch(e -> e.getKey() != e.getValue());
+        was.owners.forEach((ip, ports) -> {
+            if (!any || ports.stream().allMatch(p -> to.get(p) == p)) {
+                seg.owners.put(ip, ports);
+            } else {
+                seg.owners.put(ip, ports.stream().map(to::get).toList());
+            }
+        });
+        return seg;
     }
 
     private Seg seg(HostModel h, String dev) {

@@ -14,10 +14,10 @@ import java.util.Set;
 public final class IpRuleParser {
     private IpRuleParser() { }
 
-    /** Fields that say who installed a rule or how it is shown, not which packets it takes. */
-    private static final Set<String> INFORMATIONAL = Set.of("protocol", "flags");
+    /** Fields that say how a rule is shown, not which packets it takes. */
+    private static final Set<String> INFORMATIONAL = Set.of("flags");
     private static final Set<String> MODELLED = Set.of("priority", "not", "src", "srclen", "dst", "dstlen", "iif", "oif",
-            "fwmark", "fwmask", "table", "action");
+            "fwmark", "fwmask", "table", "action", "protocol");
 
     public static List<PolicyRule> parse(String file, String json, Family family) throws SnapshotException {
         List<PolicyRule> out = new ArrayList<>();
@@ -63,7 +63,9 @@ public final class IpRuleParser {
                 throw r.require("table").error("expected main, local, default or a table number, found '" + t + "'");
             }
         }
-        return new PolicyRule(family, (int) priority, not, from, to, iif, oif, fwmark, action, table, fwmask);
+        // who installed it (ip leaves "protocol" out for unspec); anyloop's own rules carry 77 or its name
+        String proto = r.optString("protocol").orElse(PolicyRule.PROTO_UNSPEC);
+        return new PolicyRule(family, (int) priority, not, from, to, iif, oif, fwmark, action, table, fwmask, proto);
     }
 
     /** "src": "all" means any; "src": "10.0.0.0", "srclen": 8 a prefix; a host prefix comes without a length. */

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads a snapshot folder (DESIGN.md "Snapshot format"): one sub-folder per host, named after it, holding
- * the plain outputs of ip, iptables-save, nft -j, ipset save, sysctl and ss, and an optional links.txt beside them.
+ * the plain outputs of ip, iptables-save, sysctl and ss, and an optional links.txt beside them.
  */
 public final class SnapshotReader {
     public static final String IP_ADDR = "ip-addr.json";
@@ -70,10 +70,24 @@ public final class SnapshotReader {
 
     /** One host folder; file names in errors are relative to it. */
     public static DeviceState readHost(String host, Path dir) throws SnapshotException {
+        return readHost(host, file -> optional(dir, file));
+    }
+
+    /** The files of one host, by name (what a live read returns without a folder in between). */
+    public static DeviceState readHost(String host, Map<String, String> files) throws SnapshotException {
+        return readHost(host, file -> Optional.ofNullable(files.get(file)));
+    }
+
+    /** Where a host's files come from: a folder, or text already read. */
+    private interface HostFiles {
+        Optional<String> get(String file) throws SnapshotException;
+    }
+
+    private static DeviceState readHost(String host, HostFiles dir) throws SnapshotException {
         IpAddrParser.Parsed addr = IpAddrParser.parse(IP_ADDR, required(dir, IP_ADDR));
         List<Route> routes = new ArrayList<>();
         List<Route> mixed = IpRouteParser.parse(IP_ROUTE, required(dir, IP_ROUTE), Optional.empty());
-        Optional<String> v6 = optional(dir, IP6_ROUTE);
+        Optional<String> v6 = dir.get(IP6_ROUTE);
         // "ip route show table all" already lists IPv6 routes too; when ip6-route.json is there it is the one
         // source of IPv6 routes, so each route is read once
         if (v6.isPresent()) {
@@ -85,30 +99,35 @@ public final class SnapshotReader {
         List<PolicyRule> rules = new ArrayList<>();
         rules.addAll(rules(dir, IP_RULE, Family.V4));
         rules.addAll(rules(dir, IP6_RULE, Family.V6));
-        Optional<String> sys = optional(dir, SYSCTL);
+        Optional<String> sys = dir.get(SYSCTL);
         Sysctls sysctls = sys.isPresent() ? SysctlParser.parse(SYSCTL, sys.get()) : Sysctls.of(Map.of());
-        Optional<String> ipt4 = optional(dir, IPTABLES);
-        Optional<String> ipt6 = optional(dir, IP6TABLES);
-        Netfilter v4 = ipt4.isPresent() ? IptablesSaveParser.parse(IPTABLES, ipt4.get(), Family.V4) : Netfilter.empty(Family.V4);
-        Netfilter v6nf = ipt6.isPresent() ? IptablesSaveParser.parse(IP6TABLES, ipt6.get(), Family.V6) : Netfilter.empty(Family.V6);
-        Optional<String> nftText = optional(dir, NFT);
+        Optional<String> ipt4 = dir.get(IPTABLES);
+        Optional<String> ipt6 = dir.get(IP6TABLES);
+        Netfilter v4 = netfilter(dir, IPTABLES, Family.V4);
+        Netfilter v6nf = netfilter(dir, IP6TABLES, Family.V6);
+        Optional<String> nftText = dir.get(NFT);
         NftRuleset nft = nftText.isPresent() ? NftJsonParser.parse(NFT, nftText.get()) : NftRuleset.empty();
         IptablesNft.Read fw = IptablesNft.reconcile(ipt4, v4, ipt6, v6nf, nft);
-        Optional<String> ipsetText = optional(dir, IPSET);
+        Optional<String> ipsetText = dir.get(IPSET);
         IpSet.Sets ipsets = ipsetText.isPresent() ? IpsetSaveParser.parse(IPSET, ipsetText.get()) : IpSet.Sets.none();
-        Optional<String> ss = optional(dir, LISTEN);
+        Optional<String> ss = dir.get(LISTEN);
         List<Listener> listeners = ss.isPresent() ? SsParser.parse(LISTEN, ss.get()) : List.of();
         return new DeviceState(host, addr.links(), addr.addresses(), routes, rules, sysctls, fw.ipv4(), fw.ipv6(), listeners,
                 fw.nft(), ipsets);
     }
 
-    private static List<PolicyRule> rules(Path dir, String file, Family f) throws SnapshotException {
-        Optional<String> text = optional(dir, file);
+    private static List<PolicyRule> rules(HostFiles dir, String file, Family f) throws SnapshotException {
+        Optional<String> text = dir.get(file);
         return text.isPresent() ? IpRuleParser.parse(file, text.get(), f) : PolicyRule.defaults(f);
     }
 
-    private static String required(Path dir, String file) throws SnapshotException {
-        Optional<String> text = optional(dir, file);
+    private static Netfilter netfilter(HostFiles dir, String file, Family f) throws SnapshotException {
+        Optional<String> text = dir.get(file);
+        return text.isPresent() ? IptablesSaveParser.parse(file, text.get(), f) : Netfilter.empty(f);
+    }
+
+    private static String required(HostFiles dir, String file) throws SnapshotException {
+        Optional<String> text = dir.get(file);
         if (text.isEmpty()) throw SnapshotException.inFile(file, "this file is required and is missing");
         return text.get();
     }

@@ -7,18 +7,41 @@ import java.util.Optional;
 /**
  * An {@code ip rule}: selectors, then an action (look up {@code table}, or refuse). {@code fwmask} is the
  * mask applied to the packet's mark before comparing it with {@code fwmark} (0xffffffff when none is given).
+ * {@code proto} says who installed it ({@code ip rule ... protocol P}, kernel 4.17+): "unspec" when nobody
+ * said, {@link Route#PROTO_ANYLOOP} for anyloop's own rules, so apply finds them again and touches no other.
+ * It does not change which packets the rule takes.
  */
 public record PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
                          Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table,
-                         long fwmask) {
+                         long fwmask, String proto) {
     /** The mask {@code ip rule} uses when none is given: every bit of the mark counts. */
     public static final long FULL_MASK = 0xffffffffL;
+    /** RTPROT_UNSPEC: what a rule added without {@code protocol} carries; ip prints no protocol for it. */
+    public static final String PROTO_UNSPEC = "unspec";
 
-    /** A rule whose fwmark (if any) compares every bit of the mark. */
+    /** anyloop's protocol has one spelling, as for routes ({@link Route#canonicalProto}): ip prints 77 by its name once rt_protos.d names it. */
+    public PolicyRule {
+        proto = Route.canonicalProto(proto);
+    }
+
+    /** A rule whose fwmark (if any) compares every bit of the mark, installed without a protocol. */
     public PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
                       Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table) {
         this(family, priority, not, from, to, iif, oif, fwmark, action, table, FULL_MASK);
     }
+
+    /** A rule installed without a protocol. */
+    public PolicyRule(Family family, int priority, boolean not, Optional<Prefix> from, Optional<Prefix> to,
+                      Optional<String> iif, Optional<String> oif, Optional<Long> fwmark, Action action, int table, long fwmask) {
+        this(family, priority, not, from, to, iif, oif, fwmark, action, table, fwmask, PROTO_UNSPEC);
+    }
+
+    /** The same rule marked as installed by {@code proto}. */
+    public PolicyRule withProto(String p) {
+        return new PolicyRule(family, priority, not, from, to, iif, oif, fwmark, action, table, fwmask, p);
+    }
+
+    public boolean ownedByAnyloop() { return Route.PROTO_ANYLOOP.equals(proto); }
 
     /** True when a packet carrying {@code mark} passes the fwmark selector (kernel: (mark ^ fwmark) & fwmask == 0). */
     public boolean markMatches(long mark) {
@@ -50,6 +73,7 @@ public record PolicyRule(Family family, int priority, boolean not, Optional<Pref
                 .append(fwmask == FULL_MASK ? "" : "/0x" + Long.toHexString(fwmask)));
         if (action == Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(table));
         else sb.append(' ').append(action.name().toLowerCase(java.util.Locale.ROOT));
+        if (!proto.equals(PROTO_UNSPEC)) sb.append(" proto ").append(proto);
         return sb.toString();
     }
 }

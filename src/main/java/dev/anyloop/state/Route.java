@@ -15,9 +15,9 @@ import java.util.Optional;
  */
 public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, int metric, Optional<Ip> src,
                     String proto, Scope scope) {
-    /** The rtnetlink protocol number anyloop marks its own routes with. */
+    /** The rtnetlink protocol number anyloop marks its own routes (and policy rules) with. */
     public static final String PROTO_ANYLOOP = "77";
-    /** The name {@code /etc/iproute2/rt_protos.d/anyloop.conf} (shipped in the package) gives that number. */
+    /** Its name in /etc/iproute2/rt_protos.d/anyloop.conf (shipped in the package); with that file installed, ip prints it instead of 77. */
     public static final String PROTO_ANYLOOP_NAME = "anyloop";
     public static final int TABLE_MAIN = 254;
     public static final int TABLE_LOCAL = 255;

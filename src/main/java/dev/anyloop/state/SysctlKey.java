@@ -19,6 +19,8 @@ public enum SysctlKey {
     ARP_ANNOUNCE("net.ipv4.conf.%s.arp_announce", Combine.MAX, 0),
     ACCEPT_LOCAL("net.ipv4.conf.%s.accept_local", Combine.OR, 0),
     SEND_REDIRECTS("net.ipv4.conf.%s.send_redirects", Combine.OR, 1),
+    /** compile sets it 0 beside routers that route IPv6 service addresses back out the interface (T7: no pinning). */
+    IPV6_ACCEPT_REDIRECTS("net.ipv6.conf.%s.accept_redirects", Combine.DEVICE, 1),
     SRC_VALID_MARK("net.ipv4.conf.%s.src_valid_mark", Combine.OR, 0),
     ICMP_ECHO_IGNORE_ALL("net.ipv4.icmp_echo_ignore_all", Combine.GLOBAL, 0),
     ICMPV6_ECHO_IGNORE_ALL("net.ipv6.icmp.echo_ignore_all", Combine.GLOBAL, 0),

@@ -25,13 +25,15 @@ public final class LabBench {
         Lab.down("bench");
         for (int i = 0; i < rounds; i++) {
             long t0 = System.nanoTime();
-            Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES);
+            Lab lab = Lab.up(plan, n, dev.anyloop.apply.Backend.IPTABLES);
             long t1 = System.nanoTime();
             boolean ok;
             try {
                 // one real end-to-end answer across two routers, so the timing is of a working network
-                ok = lab.probe("h1", new Probe.Dns(Ip.parse("10.53.0.1"), 53)).answeredBy().equals("r0")
-                        && lab.probe("h1", new Probe.Tcp(Ip.parse("10.200.0.1"), 80)).answeredBy().equals("h0");
+                var dns = lab.probe("h1", new Probe.Dns(Ip.parse("10.53.0.1"), 53));
+                var tcp = lab.probe("h1", new Probe.Tcp(Ip.parse("10.200.0.1"), 80));
+                ok = dns.answeredBy().equals("r0") && tcp.answeredBy().equals("h0");
+                if (!ok) System.out.println("probes: dns " + dns + ", tcp " + tcp);
             } finally {
                 long t2 = System.nanoTime();
                 lab.close();

@@ -94,6 +94,45 @@ class CheckerTest {
     }
 
     @Test
+    void theOfficeHoldsPastTwoRoutersWithItsFenceAndSharedAddress() {
+        Intent i = load("examples/office.yaml");
+        List<Finding> all = Checker.run(i, Compiler.compile(i));
+        assertThat(all.stream().filter(Finding::failed).map(Finding::line)).isEmpty();
+        assertThat(all).filteredOn(f -> f.technique().equals("fence")).extracting(Finding::kind).containsOnly(Finding.Kind.PASS)
+                .hasSizeGreaterThanOrEqualTo(4);
+        // the third resolver, two routers away, takes over when the first two are drained
+        List<Failover.Scenario> s = Failover.scenarios(i, Compiler.compile(i));
+        assertThat(s).extracting(Failover.Scenario::label).containsExactly("dns without dns1", "dns without dns2", "dns without dns3");
+        Network noDns1 = s.get(0).drained();
+        // draining dns1 withdraws its route on both routers, also branch's, which leads to it through router
+        assertThat(noDns1.host("branch").orElseThrow().routes().stream().filter(r -> r.dst().toString().equals("10.53.0.53/32")))
+                .extracting(r -> r.metric()).containsExactly(2, 3);
+        assertThat(noDns1.host("router").orElseThrow().routes().stream().filter(r -> r.dst().toString().equals("10.53.0.53/32")))
+                .extracting(r -> r.metric()).containsExactly(2, 3);
+        // the access check names the allow: entry that admits a client, with its position
+        assertThat(all).anyMatch(f -> f.message().startsWith("media: phone -> tcp 10.10.0.40:8096 expected reachable (source 192.168.20.50"
+                + " is allowed by allow: segments guest (examples/office.yaml:"));
+    }
+
+    @Test
+    void theFastPathFindsWhatTheTracedOneFinds() {
+        // the command line runs the trace-free path and traces failures only: same counts, same failures
+        Network n = Compiler.compile(HOME);
+        DeviceState router = n.host("router").orElseThrow();
+        Network broken = n.with(router.withRoutes(router.routes().stream()
+                .filter(r -> !(r.dst().isHost() && r.dst().network().equals(Ip.parse("10.53.0.53")) && r.metric() == 2)).toList()));
+        List<Finding> traced = Checker.run(HOME, broken);
+        List<Finding> fast = new java.util.ArrayList<>();
+        Checker.Summary sum = Checker.run(HOME, broken, Compiler.compiled(HOME).provenance(),
+                Checker.Options.fast(2, false, Checker.Progress.NONE), fast::add);
+        assertThat(sum.passed()).isEqualTo(traced.stream().filter(f -> f.kind() == Finding.Kind.PASS).count());
+        assertThat(sum.failed()).isPositive().isEqualTo(traced.stream().filter(Finding::failed).count());
+        assertThat(fast).extracting(Finding::line).containsExactlyElementsOf(traced.stream().filter(f -> f.kind() != Finding.Kind.PASS)
+                .map(Finding::line).toList());
+        assertThat(fast).filteredOn(Finding::failed).allMatch(f -> f.proof().isPresent());
+    }
+
+    @Test
     void aRouterThatAlsoRunsDockerKeepsRoutingAndItsRestrictions() {
         // Docker's FORWARD policy DROP would stop the router; anyloop accepts transit last, after AL-FWD-*
         Intent i = load("src/test/resources/networks/docker-router.yaml");

@@ -93,7 +93,7 @@ class LabProbeCommandTest {
 
             Cli restore = Cli.run("lab", "restore", "--name", LAB);
             assertThat(restore.exit()).as(restore.err()).isZero();
-            assertThat(restore.out()).startsWith("lab rtprobe: pi1:eth0 up\n").contains("re-applied the addresses and routes of 8 hosts");
+            assertThat(restore.out()).startsWith("lab rtprobe: pi1:eth0 up\n").contains("set up 8 hosts again (interfaces, then anyloop's part through apply)");
             assertThat(Cli.run(("lab exec --name " + LAB + " laptop -- " + DIG).split(" ")).out().strip()).isEqualTo("\"pi1\"");
             assertThat(Cli.run("lab", "exec", "--name", LAB, "router", "--", "ip", "-N", "route", "show", "10.53.0.53/32").out())
                     .contains("via 192.168.1.53 dev eth1 proto 77 metric 1");

@@ -65,10 +65,25 @@ class CompilerTest {
     }
 
     @Test
+    void t8ToOneAddressInsideARouteGetsARouteOfItsOwn() {
+        // "the router sources syslog to 10.99.0.9 from its loopback": only that address, not the whole declared route
+        Network n = Compiler.compile(Home.base()
+                .host("router").forwarding().iface("eth1", "lan", "192.168.1.1/24").loopback("10.255.0.1/32")
+                    .route("10.99.0.0/16", "192.168.1.50", null, 10, null, "unicast").done()
+                .source("router", "10.99.0.9/32", "10.255.0.1").build());
+        assertThat(Text.routes(n.host("router").orElseThrow(), Family.V4))
+                .contains("10.99.0.0/16 via 192.168.1.50 dev eth1 proto 77 metric 10")
+                .contains("10.99.0.9 via 192.168.1.50 dev eth1 proto 77 src 10.255.0.1 metric 10");
+    }
+
+    @Test
     void t8WithoutARouteToTheTargetIsRefused() {
-        assertThatThrownBy(() -> Compiler.compile(Home.base().source("router", "10.99.0.0/16", "10.255.0.1").build()))
+        // no gateway, no route: nothing covers 10.99.0.0/16 (with a gateway the default route would, see below)
+        assertThatThrownBy(() -> Compiler.compile(new Fixture().segment("lan", "10.0.0.0/24")
+                .host("h").iface("eth0", "lan", "10.0.0.1/24").loopback("10.255.0.1/32").done()
+                .source("h", "10.99.0.0/16", "10.255.0.1").build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host router has no connected or declared route to 10.99.0.0/16");
+                .hasMessageContaining("host h has no route covering 10.99.0.0/16");
         assertThatThrownBy(() -> Compiler.compile(Home.base().source("router", "192.168.1.0/24", "fd00::1").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("different families");
     }
@@ -84,14 +99,15 @@ class CompilerTest {
                     .route("fd00:99::/48", "fd00:1::50", "eth0", 0, null, "unicast").done().build());
         DeviceState h = n.host("h").orElseThrow();
         assertThat(Text.routes(h, Family.V4)).startsWith(
-                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto 77",
+                // a gateway is the host's network manager's (proto boot); a declared route is anyloop's (77)
+                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto boot",
                 "10.99.0.0/16 via 192.168.1.50 dev eth0 proto 77",
                 "10.98.0.0/16 dev eth0 proto 77 scope link metric 5",
                 "blackhole 10.97.0.0/16 proto 77",
                 "unreachable 10.96.0.0/16 proto 77");
         // IPv6 gives user routes metric 1024 when none is set (IP6_RT_PRIO_USER).
         assertThat(Text.routes(h, Family.V6)).startsWith(
-                "::/0 via fd00:1::1 dev eth0 proto 77 metric 1024",
+                "::/0 via fd00:1::1 dev eth0 proto boot metric 1024",
                 "fd00:99::/48 via fd00:1::50 dev eth0 proto 77 metric 1024");
     }
 

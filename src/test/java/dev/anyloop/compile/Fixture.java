@@ -166,13 +166,13 @@ final class Fixture {
         }
 
         Service docker(String container, int containerPort, int hostPort) {
-            docker = Optional.of(new DockerDef(container, Proto.TCP, containerPort, hostPort, Pos.NONE));
+            docker = Optional.of(new DockerDef(container, List.of(new Intent.Publish(Proto.TCP, hostPort, containerPort)), Pos.NONE));
             return this;
         }
 
         Fixture done() {
             services.put(name, new ServiceDef(name, addresses, ports, ping, hostNames,
-                    new AllowDef(allowSegments, allowSources, allowIfaces, Pos.NONE), bind, docker, Pos.NONE));
+                    AllowDef.of(allowSegments, allowSources, allowIfaces, Pos.NONE), bind, docker, Pos.NONE));
             return Fixture.this;
         }
     }

@@ -13,7 +13,7 @@ class KernelRoutesTest {
         assertThat(desktop.addressesOn("lo").stream().map(a -> a.address() + " " + a.scope().word()))
                 .containsExactly("127.0.0.1/8 host", "::1/128 host", "10.10.10.10/32 global");
         assertThat(Text.routes(desktop, Family.V4)).containsExactly(
-                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto 77",
+                "0.0.0.0/0 via 192.168.1.1 dev eth0 proto boot",
                 "192.168.1.0/24 dev eth0 proto kernel scope link src 192.168.1.20",
                 "local 127.0.0.1 table local dev lo proto kernel scope host src 127.0.0.1",
                 "local 127.0.0.0/8 table local dev lo proto kernel scope host src 127.0.0.1",

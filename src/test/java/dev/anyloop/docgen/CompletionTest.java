@@ -71,7 +71,7 @@ class CompletionTest {
         assertThat(bash(2, "anyloop", "trace", "--f")).containsExactly("--from");
         assertThat(bash(4, "anyloop", "export", "examples/home.yaml", "--format", "")).containsExactly("ip-batch", "iptables",
                 "nft", "networkd", "sysctl");
-        assertThat(bash(4, "anyloop", "lab", "up", "--backend", "N")).containsExactly("NFT");
+        assertThat(bash(4, "anyloop", "lab", "up", "--backend", "n")).containsExactly("nft");
         assertThat(bash(2, "anyloop", "validate", "examples/ho")).containsExactly("examples/home.yaml");
     }
 

@@ -41,19 +41,19 @@ class ManPagesTest {
         assertThat(pages.get("anyloop.1")).contains(".SH EXIT STATUS\n.TP\n0\nok\n", "\\fBanyloop\\-trace\\fR(1)");
     }
 
-    /** A subcommand another room adds shows up without touching the generator. */
+    /** A subcommand another room adds shows up without touching the generator (a name no room uses: rollback is apply's now). */
     @Test
     void aNewSubcommandGetsItsPageByItself() {
         CommandSpec root = DocGen.commandSpec();
-        root.addSubcommand("rollback", new CommandLine(new Rollback()));
+        root.addSubcommand("restore-snapshot", new CommandLine(new RestoreSnapshot()));
         Map<String, String> pages = ManPages.render(root, "9.9", DATE);
-        assertThat(pages.get("anyloop-rollback.1")).contains("Undo the last apply", "\\fB\\-\\-to\\fR=\\fISNAPSHOT\\fR");
-        assertThat(pages.get("anyloop.1")).contains("\\fBanyloop\\-rollback\\fR(1)");
-        assertThat(Completion.bash(root)).contains("['anyloop rollback --to']='other'");
+        assertThat(pages.get("anyloop-restore-snapshot.1")).contains("Undo the last apply", "\\fB\\-\\-to\\fR=\\fISNAPSHOT\\fR");
+        assertThat(pages.get("anyloop.1")).contains("\\fBanyloop\\-restore\\-snapshot\\fR(1)");
+        assertThat(Completion.bash(root)).contains("['anyloop restore-snapshot --to']='other'");
     }
 
-    @Command(name = "rollback", description = "Undo the last apply. Restores the snapshot taken before it.")
-    static final class Rollback implements Runnable {
+    @Command(name = "restore-snapshot", description = "Undo the last apply. Restores the snapshot taken before it.")
+    static final class RestoreSnapshot implements Runnable {
         @Option(names = "--to", paramLabel = "SNAPSHOT", description = "the snapshot to restore")
         String to;
 

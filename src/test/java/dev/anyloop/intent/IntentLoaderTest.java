@@ -3,6 +3,8 @@ package dev.anyloop.intent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anyloop.intent.Intent.AllowDef;
+import dev.anyloop.intent.Intent.AllowEntry;
+import dev.anyloop.intent.Intent.Routing;
 import dev.anyloop.intent.Intent.Bind;
 import dev.anyloop.intent.Intent.DockerDef;
 import dev.anyloop.intent.Intent.ExpectDef;
@@ -87,8 +89,15 @@ class IntentLoaderTest {
         assertThat(web.allow().interfaces().get(0).pos()).isEqualTo(at(53, 20));
         assertThat(web).isEqualTo(new ServiceDef("web", List.of(ip("10.10.10.10")), List.of(new PortDef(Proto.TCP, 80)), false,
                 List.of("desktop"),
-                new AllowDef(List.of("lan"), List.of(Prefix.parse("192.168.1.0/24")), List.of(new IfaceRef("router", "eth1", at(53, 20))), at(51, 7)),
-                Bind.ANY, Optional.of(new DockerDef("ghost", Proto.TCP, 2368, 80, at(55, 7))), at(44, 3)));
+                new AllowDef(List.of(new AllowEntry(AllowEntry.Kind.SEGMENT, "lan", Optional.empty(), Optional.empty(), at(51, 18)),
+                        new AllowEntry(AllowEntry.Kind.SOURCE, "192.168.1.0/24", Optional.of(Prefix.parse("192.168.1.0/24")),
+                                Optional.empty(), at(52, 17)),
+                        new AllowEntry(AllowEntry.Kind.INTERFACE, "router:eth1", Optional.empty(),
+                                Optional.of(new IfaceRef("router", "eth1", at(53, 20))), at(53, 20))), at(51, 7)),
+                Bind.ANY, Optional.of(new DockerDef("ghost", List.of(new Intent.Publish(Proto.TCP, 80, 2368)), at(55, 7))),
+                Routing.STATIC, at(44, 3), Optional.empty()));
+        assertThat(web.allow().segments()).containsExactly("lan");
+        assertThat(web.allow().sources()).containsExactly(Prefix.parse("192.168.1.0/24"));
         ServiceDef dns = i.services().get("dns");
         assertThat(dns.ping()).isTrue();
         assertThat(dns.bind()).isEqualTo(Bind.ADDRESS);
@@ -98,8 +107,7 @@ class IntentLoaderTest {
         assertThat(dns.addresses()).containsExactly(ip("10.53.53.53"), ip("fd53::53"));
         assertThat(dns.ports()).containsExactly(new PortDef(Proto.UDP, 53), new PortDef(Proto.TCP, 53));
         DockerDef blog = i.services().get("blog").docker().orElseThrow();
-        assertThat(blog.hostPort()).isEqualTo(8080); // defaults to container-port
-        assertThat(blog.proto()).isEqualTo(Proto.TCP);
+        assertThat(blog.publish()).containsExactly(new Intent.Publish(Proto.TCP, 8080, 8080)); // host-port defaults to container-port
         assertThat(i.services().get("blog").ports()).isEmpty();
     }
 

@@ -73,7 +73,7 @@ class KernelAgreementTest {
             RandomNetwork.Generated g = RandomNetwork.generate(seed);
             Path dir = Files.createDirectories(tmp.resolve("nft" + seed));
             KernelJudge.Result r = judge.judge("kdn" + seed, g.network(), dir, live -> RandomProbes.plan(g, live, PER_NETWORK),
-                    dev.anyloop.lab.Lab.Backend.NFT, java.util.Map.of());
+                    dev.anyloop.apply.Backend.NFT, java.util.Map.of());
             report(r);
             results.add(r);
             probes += r.probes();

@@ -4,6 +4,7 @@ import dev.anyloop.lab.Lab;
 import dev.anyloop.lab.LabPlan;
 import dev.anyloop.os.CommandRunner;
 import dev.anyloop.os.Netns;
+import dev.anyloop.os.NetnsTarget;
 import dev.anyloop.os.Snapshotter;
 import dev.anyloop.sim.RoundTrip;
 import dev.anyloop.sim.Simulator;
@@ -60,14 +61,14 @@ final class KernelJudge {
      * against the generated one, runs {@code planner}'s probes and compares each with the simulator.
      */
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner) throws Exception {
-        return judge(lab, generated, dir, planner, Lab.Backend.IPTABLES, Map.of());
+        return judge(lab, generated, dir, planner, dev.anyloop.apply.Backend.IPTABLES, Map.of());
     }
 
     /**
      * As {@link #judge(String, Network, Path, ProbePlanner)} with the lab's firewall backend, and a native nftables
      * ruleset ({@code nft -f} text) loaded on some hosts after the lab is up, as a host's own nftables.service would.
      */
-    Result judge(String lab, Network generated, Path dir, ProbePlanner planner, Lab.Backend backend, Map<String, String> nft)
+    Result judge(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend, Map<String, String> nft)
             throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
@@ -127,10 +128,9 @@ final class KernelJudge {
      * point-to-point segments (a bridged segment is found again by its shared subnet).
      */
     private Network snapshot(LabPlan plan, Network generated, Path dir) throws Exception {
-        Snapshotter s = new Snapshotter(runner);
         parallel(List.copyOf(generated.hosts().keySet()), host -> {
             try {
-                s.snapshot(Optional.of(plan.namespaceOf(host)), dir.resolve(host));
+                new Snapshotter(new NetnsTarget(plan.namespaceOf(host), runner)).snapshot(dir.resolve(host));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

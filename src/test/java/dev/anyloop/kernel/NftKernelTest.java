@@ -2,7 +2,6 @@ package dev.anyloop.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anyloop.lab.Lab;
 import dev.anyloop.net.InterfaceAddress;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
@@ -87,7 +86,7 @@ class NftKernelTest {
     @Test
     void nativeNftablesBaseChainsSetsMapsAndNatAgreeWithTheKernel() throws Exception {
         KernelJudge.Result r = new KernelJudge().judge("smnft", prioNetwork(), Files.createDirectories(tmp.resolve("prio")),
-                live -> prioProbes(), Lab.Backend.IPTABLES, Map.of("r", resource("/nft/prio.nft")));
+                live -> prioProbes(), dev.anyloop.apply.Backend.IPTABLES, Map.of("r", resource("/nft/prio.nft")));
         KernelAgreementTest.report(r);
         assertThat(r.inconsistencies()).isEmpty();
         // every probe: a disagreement is a bug of the engine, not noise (UDP is retried, the rest is deterministic)

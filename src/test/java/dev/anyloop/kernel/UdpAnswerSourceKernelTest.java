@@ -2,7 +2,6 @@ package dev.anyloop.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.anyloop.lab.Lab;
 import dev.anyloop.net.InterfaceAddress;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
@@ -61,7 +60,7 @@ class UdpAnswerSourceKernelTest {
 
     @Test
     void aWildcardUdpServerAnswersFromTheRoutesSourceAndTheSimulatorSaysSo() throws Exception {
-        KernelJudge.Result r = new KernelJudge().judge("smudp", network(), tmp, live -> probes(), Lab.Backend.IPTABLES, Map.of());
+        KernelJudge.Result r = new KernelJudge().judge("smudp", network(), tmp, live -> probes(), dev.anyloop.apply.Backend.IPTABLES, Map.of());
         KernelAgreementTest.report(r);
         assertThat(r.inconsistencies()).isEmpty();
         assertThat(r.disagreements()).extracting(KernelJudge.Disagreement::render).isEmpty();

@@ -22,8 +22,8 @@ class LabHomeTest {
     private static final Ip GHOST = Ip.parse("10.10.10.20");
 
     @ParameterizedTest
-    @EnumSource(Lab.Backend.class)
-    void homeNetworkDoesWhatTheHowToSays(Lab.Backend backend) throws Exception {
+    @EnumSource(dev.anyloop.apply.Backend.class)
+    void homeNetworkDoesWhatTheHowToSays(dev.anyloop.apply.Backend backend) throws Exception {
         Network n = Compiler.compile(IntentLoader.load(Path.of("examples/home.yaml")));
         String name = "rthome" + backend.name().substring(0, 1).toLowerCase();
         Lab lab = Lab.up(LabPlan.of(name, n), n, backend);

@@ -25,11 +25,25 @@ class LabPiecesTest {
         DeviceState d = Hosts.host("router").lo("10.53.0.1/32").listen(Proto.UDP, "10.53.0.1", 53)
                 .listen(Proto.TCP, "10.53.0.1", 53).listen(Proto.TCP, "10.53.0.1", 80).build();
         List<LabService> s = LabService.of(d, RUN);
-        assertThat(s).extracting(LabService::kind).containsExactly("dnsmasq", "socat");
+        assertThat(s).extracting(LabService::kind).containsExactly("dnsmasq", "answer");
         assertThat(s.get(0).argv()).contains("--bind-interfaces", "--listen-address=10.53.0.1", "--txt-record=whoami.anyloop,router",
                 "--pid-file=/run/anyloop-lab/t/router-dnsmasq.pid", "--conf-file=/dev/null").doesNotContain("--interface=*");
         assertThat(s.get(0).argv().stream().filter(a -> a.startsWith("--listen-address"))).hasSize(1);
-        assertThat(s.get(1).argv()).containsExactly("socat", "TCP4-LISTEN:80,bind=10.53.0.1,reuseaddr,fork", "EXEC:/bin/echo router");
+        LabService answer = s.get(1);
+        Path list = RUN.resolve("router-answer-" + Integer.toHexString("tcp 10.53.0.1 80 80 0\n".hashCode()) + ".sockets");
+        assertThat(answer.argv()).containsExactly("perl", "/run/anyloop-lab/t/answer.pl", "router", list.toString());
+        assertThat(answer.files()).containsEntry(list, "tcp 10.53.0.1 80 80 0\n").containsKey(RUN.resolve("answer.pl"));
+        assertThat(answer.files().get(RUN.resolve("answer.pl"))).startsWith("#!/usr/bin/perl").contains("$s->recv(").contains("$s->send(");
+    }
+
+    @Test
+    void oneAnswerServerPerHostWithConsecutivePortsAsOneLine() {
+        DeviceState d = Hosts.host("h").listen(Proto.TCP, "10.0.0.1", 8001).listen(Proto.TCP, "10.0.0.1", 8000)
+                .listen(Proto.TCP, "10.0.0.1", 8002).listen(Proto.TCP, "10.0.0.1", 8004).listen(Proto.UDP, "0.0.0.0", 123)
+                .listen(Proto.UDP, "::", 123).build();
+        List<LabService> s = LabService.of(d, RUN);
+        assertThat(s).singleElement().satisfies(a -> assertThat(a.files().values()).contains(
+                "tcp 10.0.0.1 8000 8002 0\ntcp 10.0.0.1 8004 8004 0\nudp 0.0.0.0 123 123 0\nudp :: 123 123 0\n"));
     }
 
     @Test
@@ -40,17 +54,16 @@ class LabPiecesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "tcp | 10.0.0.1 | 22  | false | TCP4-LISTEN:22,bind=10.0.0.1,reuseaddr,fork",
-        "udp | 10.0.0.1 | 7   | false | UDP4-RECVFROM:7,bind=10.0.0.1,reuseaddr,fork",
-        "tcp | 0.0.0.0  | 22  | false | TCP4-LISTEN:22,reuseaddr,fork",
-        "tcp | ::       | 22  | false | TCP6-LISTEN:22,ipv6only=0,reuseaddr,fork",
-        "udp | ::       | 9   | true  | UDP6-RECVFROM:9,ipv6only=1,reuseaddr,fork",
-        "tcp | fd00::1  | 443 | false | TCP6-LISTEN:443,bind=[fd00::1],reuseaddr,fork",
+        "tcp | 10.0.0.1 | 22  | false | tcp 10.0.0.1 22 22 0",
+        "udp | 10.0.0.1 | 7   | false | udp 10.0.0.1 7 7 0",
+        "tcp | 0.0.0.0  | 22  | false | tcp 0.0.0.0 22 22 0",
+        "tcp | ::       | 22  | false | tcp :: 22 22 0",
+        "udp | ::       | 9   | true  | udp :: 9 9 1",
+        "tcp | fd00::1  | 443 | false | tcp fd00::1 443 443 0",
     })
-    void socatListensWhereTheListenerSays(String proto, String ip, int port, boolean v6only, String expected) {
+    void answerListensWhereTheListenerSays(String proto, String ip, int port, boolean v6only, String expected) {
         Listener l = new Listener(Proto.parse(proto), Ip.parse(ip), port, v6only, "");
-        // UDP: a program that reads the datagram before answering (echo may exit first, and the answer is lost)
-        assertThat(LabService.socat("h", l)).containsExactly("socat", expected, l.proto() == Proto.TCP ? "EXEC:/bin/echo h" : "EXEC:/bin/sed 1ch");
+        assertThat(LabService.sockets(List.of(l))).isEqualTo(expected + "\n");
     }
 
     @ParameterizedTest
@@ -90,7 +103,7 @@ class LabPiecesTest {
         assertThat(new Probe.Tcp(Ip.parse("fd00::1"), 80).argv()).containsExactly("socat", "-T2", "-u",
                 "TCP:[fd00::1]:80,connect-timeout=2", "STDOUT");
         assertThat(new Probe.Dns(Ip.parse("10.53.0.1"), 53).argv()).containsExactly("dig", "@10.53.0.1", "-p", "53",
-                "whoami.anyloop", "TXT", "+short", "+time=1", "+tries=1");
+                "whoami.anyloop", "TXT", "+short", "+time=2", "+tries=1");
         Probe.Udp udp = new Probe.Udp(Ip.parse("10.0.0.1"), 7, "hi\n");
         assertThat(udp.argv()).containsExactly("socat", "-T2", "-t1", "-", "UDP:10.0.0.1:7");
         assertThat(udp.stdin()).contains("hi\n");
@@ -114,18 +127,13 @@ class LabPiecesTest {
     }
 
     @Test
-    void sysctlsStartFromAnExplicitBaselineAndTheHostWins() {
-        DeviceState d = Hosts.host("r").forwarding().iface("eth0", "10.0.0.1/24").build();
-        List<String> a = LabSysctls.assignments(d, List.of("eth0", "eth0.10"));
-        assertThat(a).contains("net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv6.conf.eth0.accept_dad=0",
-                "net.ipv4.conf.eth0/10.rp_filter=0").doesNotContain("net.ipv4.ip_forward=0");
-    }
-
-    @Test
-    void sysctlTextParsesAndRejectsJunk() {
-        assertThat(LabSysctls.parse("# c\n; c\n\nnet.ipv4.ip_forward = 1\n")).containsEntry("net.ipv4.ip_forward", "1").hasSize(1);
-        assertThatThrownBy(() -> LabSysctls.parse("net.ipv4.ip_forward\n"))
-                .hasMessage("Invalid sysctl line 'net.ipv4.ip_forward': expected 'key = value'");
+    void sysctlsStartFromAnExplicitBaselineForEveryInterface() {
+        // the host's own values are anyloop's and come from apply, which records this baseline as what it replaced
+        List<String> a = LabSysctls.baseline(List.of("eth0", "eth0.10"));
+        assertThat(a).containsExactly("net.ipv4.ip_forward=0", "net.ipv6.conf.all.forwarding=0", "net.ipv4.conf.all.rp_filter=0",
+                "net.ipv4.conf.default.rp_filter=0", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+                "net.ipv4.conf.eth0.rp_filter=0", "net.ipv6.conf.eth0.accept_dad=0", "net.ipv4.conf.eth0/10.rp_filter=0",
+                "net.ipv6.conf.eth0/10.accept_dad=0");
     }
 
     private static CommandRunner.Result result(int exit, String out, String err) {

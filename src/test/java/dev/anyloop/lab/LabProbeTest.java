@@ -198,15 +198,6 @@ class LabProbeTest {
     }
 
     @Test
-    void routesAreDeletedWithTheirNextHopAndMetric() {
-        var r = home.host("router").orElseThrow().routes().stream()
-                .filter(x -> x.dst().toString().equals("10.53.0.53/32") && x.metric() == 1).findFirst().orElseThrow();
-        assertThat(LabFailures.routeWords("del", r)).containsExactly("route", "del", "10.53.0.53/32", "via", "192.168.1.53",
-                "dev", "eth1", "proto", "77", "metric", "1");
-        assertThat(Demo.routeArgv("add", r)).startsWith("ip", "route", "add");
-    }
-
-    @Test
     void briefLinkNamesDropTheVethPeerSuffix() {
         String out = "lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP>\n"
                 + "eth0@if12        UP             6a:1d:ee:00:00:01 <BROADCAST,MULTICAST,UP,LOWER_UP>\n"

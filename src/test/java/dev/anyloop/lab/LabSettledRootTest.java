@@ -50,7 +50,7 @@ class LabSettledRootTest {
         Network n = threeLans();
         for (int round = 0; round < 2; round++) {
             LabPlan plan = LabPlan.of("smsettle", n);
-            Lab lab = Lab.up(plan, n, Lab.Backend.IPTABLES);
+            Lab lab = Lab.up(plan, n, dev.anyloop.apply.Backend.IPTABLES);
             try {
                 Netns os = new Netns();
                 for (LabPlan.Namespace ns : plan.namespaces()) {

@@ -30,7 +30,7 @@ class LabUdpStandInRootTest {
                 Hosts.host("c").iface("eth0", "10.0.1.2/24").build(),
                 Hosts.host("s").iface("eth0", "10.0.1.3/24").listen(Proto.UDP, "10.0.1.3", 7).build()),
                 Hosts.segment("a", "c:eth0", "s:eth0"));
-        Lab lab = Lab.up(LabPlan.of("smudp", n), n, Lab.Backend.IPTABLES);
+        Lab lab = Lab.up(LabPlan.of("smudp", n), n, dev.anyloop.apply.Backend.IPTABLES);
         try {
             for (String payload : List.of("hi\n", "anyloop")) {
                 for (int i = 0; i < 15; i++) {

@@ -44,7 +44,7 @@ class SnapshotterLiveTest {
             services.add(run.start(List.of("ip", "netns", "exec", ns, "socat", "TCP4-LISTEN:53,bind=10.77.99.1,fork,reuseaddr", "/dev/null")));
             waitForListeners(ns, 3);
 
-            new Snapshotter(run).snapshot(Optional.of(ns), tmp.resolve("h1"));
+            new Snapshotter(new NetnsTarget(ns, run)).snapshot(tmp.resolve("h1"));
             DeviceState d = SnapshotReader.read(tmp).host("h1").orElseThrow();
 
             assertThat(d.links()).contains(new Link("lo", Link.Kind.LOOPBACK, true), new Link("v0", Link.Kind.ETHER, true));

@@ -35,7 +35,7 @@ class SnapshotterTest {
 
     @Test
     void writesEveryFileOfTheSnapshotFormat() {
-        assertThat(Snapshotter.STEPS).extracting(Snapshotter.Step::file).containsExactly("ip-addr.json", "ip-route.json",
-                "ip6-route.json", "ip-rule.json", "ip6-rule.json", "iptables.rules", "ip6tables.rules", "sysctl.txt", "listen.txt", "nft.json", "ipset.txt");
+        assertThat(Snapshotter.fullFiles()).containsExactly("ip-addr.json", "ip-route.json", "ip6-route.json", "ip-rule.json",
+                "ip6-rule.json", "iptables.rules", "ip6tables.rules", "sysctl.txt", "listen.txt", "nft.json", "ipset.txt");
     }
 }

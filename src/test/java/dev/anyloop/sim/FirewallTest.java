@@ -85,7 +85,7 @@ class FirewallTest {
             p = p.withCt(new CtState(dev.anyloop.state.ConntrackState.valueOf(ct[0]), t[7].contains("DNAT"), t[7].contains("SNAT")));
         }
         Steps rec = new Steps();
-        Firewall.Hit hit = hm.fw4.run("filter", "INPUT", p, in, "", hm, rec);
+        Firewall.Hit hit = hm.fw(dev.anyloop.net.Family.V4).run("filter", "INPUT", p, in, "", hm, rec);
         String got = hit.kind + " " + (hit.chain.isEmpty() ? "INPUT" : hit.chain) + " " + hit.index;
         assertThat(got).as(rec.steps.toString()).isEqualTo(expect.trim());
         if (hit.kind == Firewall.Kind.UNKNOWN) assertThat(hit.step("h")).isInstanceOf(Step.UnknownRule.class);

@@ -118,4 +118,14 @@ class IpRouteParserTest {
         assertThatThrownBy(() -> IpRouteParser.parse("ip-route.json", json, f)).isInstanceOf(SnapshotException.class)
                 .hasMessageContaining(message);
     }
+
+    @Test
+    void anyloopsProtocolReadsTheSameByNumberAndByName() throws SnapshotException {
+        // with /etc/iproute2/rt_protos.d/anyloop.conf installed, ip prints the name instead of 77
+        String byName = "[{\"dst\":\"10.9.0.0/16\",\"gateway\":\"10.0.0.2\",\"dev\":\"eth0\",\"protocol\":\"anyloop\",\"flags\":[]}]";
+        String byNumber = byName.replace("\"anyloop\"", "\"77\"");
+        List<Route> a = IpRouteParser.parse("ip-route.json", byName, Optional.empty());
+        assertThat(a).isEqualTo(IpRouteParser.parse("ip-route.json", byNumber, Optional.empty()));
+        assertThat(a.get(0).ownedByAnyloop()).isTrue();
+    }
 }

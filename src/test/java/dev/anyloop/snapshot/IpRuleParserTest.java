@@ -46,7 +46,9 @@ class IpRuleParserTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "[{\"priority\":5,\"src\":\"10.1.1.1\",\"table\":\"9\"}]|5: from 10.1.1.1/32 lookup 9",
-        "[{\"priority\":5,\"src\":\"all\",\"dst\":\"10.1.1.1\",\"table\":\"9\",\"protocol\":\"77\"}]|5: from all to 10.1.1.1/32 lookup 9",
+        "[{\"priority\":5,\"src\":\"all\",\"dst\":\"10.1.1.1\",\"table\":\"9\",\"protocol\":\"77\"}]|5: from all to 10.1.1.1/32 lookup 9 proto 77",
+        "[{\"priority\":6,\"src\":\"all\",\"table\":\"9\",\"protocol\":\"anyloop\"}]|6: from all lookup 9 proto 77",
+        "[{\"priority\":7,\"src\":\"all\",\"table\":\"9\",\"protocol\":\"boot\"}]|7: from all lookup 9 proto boot",
         "[{\"priority\":5,\"src\":\"all\",\"fwmark\":\"7\",\"table\":\"local\"}]|5: from all fwmark 0x7 lookup local",
     })
     void shapesIpPrints(String json, String expected) throws SnapshotException {
