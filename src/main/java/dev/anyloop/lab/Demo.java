@@ -171,6 +171,6 @@ public final class Demo {
     private static DeviceState withListener(DeviceState d, Listener l) {
         List<Listener> ls = new ArrayList<>(d.listeners());
         ls.add(l);
-        return new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), d.sysctls(), d.ipv4(), d.ipv6(), ls);
+        return d.withListeners(ls);
     }
 }

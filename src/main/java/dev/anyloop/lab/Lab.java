@@ -248,8 +248,7 @@ public final class Lab implements AutoCloseable {
      */
     public void listen(String host, Listener l) {
         DeviceState d = network.host(host).orElseThrow(() -> new IllegalArgumentException("no host '" + host + "' in lab " + plan.lab()));
-        DeviceState one = new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), d.sysctls(), d.ipv4(), d.ipv6(),
-                List.of(l));
+        DeviceState one = d.withListeners(List.of(l));
         List<LabService> services = LabService.of(one, runDir(plan.lab()));
         start(services);
         awaitListening(host, services);

@@ -58,7 +58,9 @@ public final class IpBatchRenderer {
         sb.append(r.dst());
         if (r.table() != Route.TABLE_MAIN) sb.append(" table ").append(Route.tableName(r.table()));
         if (r.nexthops().size() == 1) sb.append(' ').append(hop(r.nexthops().get(0)));
-        sb.append(" proto ").append(Names.token("route protocol", r.proto()));
+        // a number, never a name: in one ip -batch, rtnl_rtprot_a2n() caches the last name it looked up but a number
+        // parsed after it overwrites the cached value, so "proto static" after "proto 77" became proto 77 (iproute2 6.1)
+        sb.append(" proto ").append(Route.protocolNumber(r.proto()).map(String::valueOf).orElseGet(() -> Names.token("route protocol", r.proto())));
         // IPv6 routes have no scope; an IPv4 scope is written when iproute2 would not pick it itself
         if (r.family() == Family.V4 && (r.scope() != Route.Scope.GLOBAL || Realised.defaultScope(r) != Route.Scope.GLOBAL)) {
             sb.append(" scope ").append(r.scope().word());
@@ -83,7 +85,8 @@ public final class IpBatchRenderer {
         r.to().ifPresent(t -> sb.append(" to ").append(t));
         r.iif().ifPresent(i -> sb.append(" iif ").append(Names.iface(i)));
         r.oif().ifPresent(o -> sb.append(" oif ").append(Names.iface(o)));
-        r.fwmark().ifPresent(m -> sb.append(" fwmark 0x").append(Long.toHexString(m)));
+        r.fwmark().ifPresent(m -> sb.append(" fwmark 0x").append(Long.toHexString(m))
+                .append(r.fwmask() == PolicyRule.FULL_MASK ? "" : "/0x" + Long.toHexString(r.fwmask())));
         sb.append(" priority ").append(r.priority());
         if (r.action() == PolicyRule.Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(r.table()));
         else sb.append(' ').append(r.action().name().toLowerCase(Locale.ROOT));

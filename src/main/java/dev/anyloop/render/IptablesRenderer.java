@@ -169,18 +169,25 @@ public final class IptablesRenderer {
             return sb.toString();
         }
 
+        /** Source ports before destination ports; one "-m tcp" holds both when each is a single range. */
         private void ports(Parts p, StringBuilder sb) {
             if (p.sports.isEmpty() && p.dports.isEmpty()) return;
             String proto = p.portProtocol(strict);
             boolean singleSport = p.sports.size() == 1 && p.sports.get(0).ranges().size() == 1;
             boolean singleDport = p.dports.size() == 1 && p.dports.get(0).ranges().size() == 1;
-            if (singleSport || singleDport) {
-                sb.append(" -m ").append(proto);
-                if (singleSport) sb.append(neg(p.sports.get(0))).append(" --sport ").append(p.sports.get(0).ranges().get(0));
-                if (singleDport) sb.append(neg(p.dports.get(0))).append(" --dport ").append(p.dports.get(0).ranges().get(0));
+            if (singleSport && singleDport) {
+                sb.append(" -m ").append(proto).append(neg(p.sports.get(0))).append(" --sport ").append(p.sports.get(0).ranges().get(0))
+                        .append(neg(p.dports.get(0))).append(" --dport ").append(p.dports.get(0).ranges().get(0));
+                return;
             }
-            if (!singleSport) for (Match.SrcPorts m : p.sports) sb.append(" -m multiport").append(neg(m)).append(" --sports ").append(ports(m.ranges()));
-            if (!singleDport) for (Match.DstPorts m : p.dports) sb.append(" -m multiport").append(neg(m)).append(" --dports ").append(ports(m.ranges()));
+            for (Match.SrcPorts m : p.sports) {
+                if (singleSport) sb.append(" -m ").append(proto).append(neg(m)).append(" --sport ").append(m.ranges().get(0));
+                else sb.append(" -m multiport").append(neg(m)).append(" --sports ").append(ports(m.ranges()));
+            }
+            for (Match.DstPorts m : p.dports) {
+                if (singleDport) sb.append(" -m ").append(proto).append(neg(m)).append(" --dport ").append(m.ranges().get(0));
+                else sb.append(" -m multiport").append(neg(m)).append(" --dports ").append(ports(m.ranges()));
+            }
         }
 
         private String states(Match.ConnState m) {

@@ -19,6 +19,8 @@ final class Conntrack {
         boolean snat;
         boolean dstDone;
         boolean srcDone;
+        /** The connection's mark (ct mark, CONNMARK), shared by both directions. */
+        long mark;
 
         Entry(Packet orig) {
             this.orig = orig;

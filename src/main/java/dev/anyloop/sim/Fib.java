@@ -177,12 +177,15 @@ public final class Fib {
      * generated traffic; oif never matches as no socket is bound to a device), then the longest prefix
      * in that rule's table; a throw route or an empty table goes on to the next rule.
      */
-    public FibResult lookup(Ip dst, Ip src, String iif) {
+    public FibResult lookup(Ip dst, Ip src, String iif) { return lookup(dst, src, iif, 0); }
+
+    /** As {@link #lookup(Ip, Ip, String)} for a packet carrying {@code mark} (skb->mark, what {@code ip rule fwmark} compares). */
+    public FibResult lookup(Ip dst, Ip src, String iif, long mark) {
         for (int i = 0; i < rules.length; i++) {
             byte sel = selector[i];
             if (sel == NEVER) continue;
             PolicyRule r = rules[i];
-            if (sel == CHECK && !selects(r, dst, src, iif)) continue;
+            if (sel == CHECK && !selects(r, dst, src, iif, mark)) continue;
             if (r.action() != PolicyRule.Action.LOOKUP) {
                 Route.Type t = r.action() == PolicyRule.Action.BLACKHOLE ? Route.Type.BLACKHOLE
                         : r.action() == PolicyRule.Action.PROHIBIT ? Route.Type.PROHIBIT : Route.Type.UNREACHABLE;
@@ -205,12 +208,12 @@ public final class Fib {
 
     private Entry localLookup(Ip ip) { return local == null ? null : local.lookupOrDefault(ip, null); }
 
-    private static boolean selects(PolicyRule r, Ip dst, Ip src, String iif) {
+    private static boolean selects(PolicyRule r, Ip dst, Ip src, String iif, long mark) {
         boolean m = (r.from().isEmpty() || Prefixes.contains(r.from().get(), src))
                 && (r.to().isEmpty() || Prefixes.contains(r.to().get(), dst))
                 && (r.iif().isEmpty() || r.iif().get().equals(iif))
                 && r.oif().isEmpty()
-                && (r.fwmark().isEmpty() || r.fwmark().get() == 0L); // packets carry no mark here
+                && r.markMatches(mark);
         return r.not() != m;
     }
 

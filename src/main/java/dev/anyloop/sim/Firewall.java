@@ -33,8 +33,10 @@ final class Firewall {
     /** What evaluation does after a rule matched: go on, leave the chain, enter another, or decide. */
     private enum Flow { CONTINUE, RETURN, JUMP, GOTO, DECIDE }
 
-    /** A target's flow and, when it decides, its kind; one visitor so that a new target cannot fall through. */
-    private record Effect(Flow flow, Kind kind) { }
+    /** A target's flow and, when it decides, its kind (and NAT); one visitor so that a new target cannot fall through. */
+    private record Effect(Flow flow, Kind kind, NatAction nat) {
+        Effect(Flow flow, Kind kind) { this(flow, kind, null); }
+    }
 
     private static final class Effects implements Target.Visitor<Effect> {
         private final boolean fwmarkRules;
@@ -57,13 +59,22 @@ final class Firewall {
 
         public Effect visit(Target.Log t) { return new Effect(Flow.CONTINUE, Kind.CONTINUE); }
 
-        public Effect visit(Target.Dnat t) { return decide(Kind.DNAT); }
+        public Effect visit(Target.Dnat t) {
+            return new Effect(Flow.DECIDE, Kind.DNAT, new NatAction(NatAction.Kind.DNAT, java.util.Optional.of(t.to()), t.port()));
+        }
 
-        public Effect visit(Target.Snat t) { return decide(Kind.SNAT); }
+        public Effect visit(Target.Snat t) {
+            return new Effect(Flow.DECIDE, Kind.SNAT, new NatAction(NatAction.Kind.SNAT, java.util.Optional.of(t.to()), t.port()));
+        }
 
-        public Effect visit(Target.Masquerade t) { return decide(Kind.MASQUERADE); }
+        public Effect visit(Target.Masquerade t) {
+            return new Effect(Flow.DECIDE, Kind.MASQUERADE, new NatAction(NatAction.Kind.MASQUERADE, java.util.Optional.empty(),
+                    java.util.Optional.empty()));
+        }
 
-        public Effect visit(Target.Redirect t) { return decide(Kind.REDIRECT); }
+        public Effect visit(Target.Redirect t) {
+            return new Effect(Flow.DECIDE, Kind.REDIRECT, new NatAction(NatAction.Kind.REDIRECT, java.util.Optional.empty(), t.port()));
+        }
 
         public Effect visit(Target.None t) { return new Effect(Flow.CONTINUE, Kind.CONTINUE); }
 
@@ -80,17 +91,49 @@ final class Firewall {
         final String chain;
         final int index;
         final Rule rule;
+        /** What a NAT hit does; null for the others. */
+        final NatAction nat;
+        /** For a hit of an nftables rule: the rule (null for its chain's policy), and why it is unknown. */
+        final dev.anyloop.state.nft.NftRule nft;
+        final boolean nftPolicy;
+        final long handle;
+        final String why;
 
-        Hit(Kind kind, Target target, String table, String chain, int index, Rule rule) {
+        Hit(Kind kind, Target target, String table, String chain, int index, Rule rule) { this(kind, target, table, chain, index, rule, null); }
+
+        Hit(Kind kind, Target target, String table, String chain, int index, Rule rule, NatAction nat) {
             this.kind = kind;
             this.target = target;
             this.table = table;
             this.chain = chain;
             this.index = index;
             this.rule = rule;
+            this.nat = nat;
+            this.nft = null;
+            this.nftPolicy = false;
+            this.handle = 0;
+            this.why = "";
+        }
+
+        /** A hit of an nftables rule ({@code rule} null: the base chain's policy). */
+        Hit(Kind kind, String table, String chain, dev.anyloop.state.nft.NftRule rule, NatAction nat, String why) {
+            this.kind = kind;
+            this.target = kind == Kind.DROP ? new Target.Drop() : new Target.Accept();
+            this.table = table;
+            this.chain = chain;
+            this.index = 0;
+            this.rule = null;
+            this.nat = nat;
+            this.nft = rule;
+            this.nftPolicy = rule == null;
+            this.handle = rule == null ? 0 : rule.handle();
+            this.why = why;
         }
 
         Step step(String host) {
+            if (nftPolicy) return new Step.NftPolicyApplied(host, table, chain, kind == Kind.DROP);
+            if (nft != null && kind == Kind.UNKNOWN) return new Step.UnknownNftRule(host, table, chain, handle, nft, why);
+            if (nft != null) return new Step.NftRuleMatched(host, table, chain, handle, nft);
             if (kind == Kind.UNKNOWN) return new Step.UnknownRule(host, table, chain, index, rule);
             if (rule == null) return new Step.PolicyApplied(host, table, chain, target);
             return new Step.RuleMatched(host, table, chain, index, rule);
@@ -248,7 +291,7 @@ final class Firewall {
         // a rule that only counts or logs changes nothing, whatever its unmodelled matches say
         boolean unknown = e.kind() == Kind.UNKNOWN || (unsupportedMatch && e.flow() != Flow.CONTINUE);
         Kind k = unknown ? Kind.UNKNOWN : e.kind();
-        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r), unknown ? Flow.DECIDE : e.flow());
+        CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r, unknown ? null : e.nat()), unknown ? Flow.DECIDE : e.flow());
         if (fastSrc != null) {
             c.hasSrc = true;
             c.srcNeg = fastSrc.negated();
@@ -353,6 +396,9 @@ final class Firewall {
                 .orElseThrow(() -> new IllegalArgumentException("no built-in chain " + chain + " in table " + table));
         return run(k, p, in, out, h, rec);
     }
+
+    /** True when this host has built-in chain {@code b} (its table is there). */
+    boolean has(BuiltinChain b) { return hooks[b.ordinal()] != null; }
 
     /** Runs one hook's built-in chain; the chains were resolved when the firewall was compiled. */
     Hit run(BuiltinChain hook, Packet p, String in, String out, HostModel h, Recorder rec) {

@@ -6,6 +6,7 @@ import dev.anyloop.net.Prefix;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.Hook;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.SysctlKey;
@@ -46,7 +47,7 @@ final class HostModel {
     private volatile Tables tables;
 
     /** What lookups and rule evaluation read. */
-    private record Tables(Fib fib4, Fib fib6, Firewall fw4, Firewall fw6) { }
+    private record Tables(Fib fib4, Fib fib6, Firewall fw4, Firewall fw6, NftEngine nft4, NftEngine nft6, Stage[][] stages4, Stage[][] stages6) { }
     final List<String> devices;
     final Map<String, List<Addr>> v4ByDev;
     final List<Addr> v6All;
@@ -187,8 +188,18 @@ final class HostModel {
                 t = tables;
                 if (t == null) {
                     Fib f4 = Fib.of(state, Family.V4), f6 = Fib.of(state, Family.V6);
-                    t = new Tables(f4, f6, new Firewall(state.ipv4(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent())),
-                            new Firewall(state.ipv6(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent())));
+                    Firewall w4 = new Firewall(state.ipv4(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    Firewall w6 = new Firewall(state.ipv6(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    // the native nftables ruleset per family, null when the host has none
+                    NftEngine n4 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V4);
+                    NftEngine n6 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V6);
+                    Stage[][] s4 = new Stage[Hook.values().length][];
+                    Stage[][] s6 = new Stage[Hook.values().length][];
+                    for (Hook h : Hook.values()) {
+                        s4[h.ordinal()] = Stage.of(h, Family.V4, w4, n4);
+                        s6[h.ordinal()] = Stage.of(h, Family.V6, w6, n6);
+                    }
+                    t = new Tables(f4, f6, w4, w6, n4, n6, s4, s6);
                     tables = t;
                 }
             }
@@ -197,6 +208,11 @@ final class HostModel {
     }
 
     Firewall fw(Family f) { return f == Family.V4 ? tables().fw4() : tables().fw6(); }
+
+    NftEngine nft(Family f) { return f == Family.V4 ? tables().nft4() : tables().nft6(); }
+
+    /** What hook {@code h} runs for family {@code f}, in priority order. */
+    Stage[] stages(Family f, Hook h) { return (f == Family.V4 ? tables().stages4() : tables().stages6())[h.ordinal()]; }
 
     /** True when {@code ip} is configured on an up interface (inet_lookup_ifaddr / ipv6_chk_addr). */
     boolean hasAddress(Ip ip) {

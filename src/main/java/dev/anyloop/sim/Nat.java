@@ -4,7 +4,6 @@ import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.PortRange;
 import dev.anyloop.state.Address;
-import dev.anyloop.state.Target;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,54 +14,37 @@ final class Nat {
     /** The rewritten packet, or empty with the reason the kernel drops it instead. */
     record Result(Optional<Packet> after, String why) { }
 
-    static Result apply(Firewall.Hit hit, Packet p, HostModel h, String in, String out, Ip nh) {
-        return hit.target.accept(new Target.Visitor<Result>() {
-            public Result visit(Target.Dnat d) {
-                int port = d.port().map(PortRange::from).orElse(p.dport());
-                return new Result(Optional.of(p.withDst(d.to(), port)), "DNAT to " + d.to() + d.port().map(x -> ":" + x).orElse(""));
+    static Result apply(NatAction a, Packet p, HostModel h, String in, String out, Ip nh) {
+        switch (a.kind()) {
+            case DNAT: {
+                int port = port(a, p.dport());
+                return new Result(Optional.of(p.withDst(a.to().orElseThrow(), port)), a.describe());
             }
-
-            public Result visit(Target.Snat s) {
-                int port = s.port().map(PortRange::from).orElse(p.sport());
-                return new Result(Optional.of(p.withSrc(s.to(), port)), "SNAT to " + s.to() + s.port().map(x -> ":" + x).orElse(""));
+            case SNAT: {
+                int port = port(a, p.sport());
+                return new Result(Optional.of(p.withSrc(a.to().orElseThrow(), port)), a.describe());
             }
-
-            public Result visit(Target.Redirect r) {
+            case REDIRECT: {
                 Optional<Ip> to = redirectAddress(h, p.family(), in);
                 if (to.isEmpty()) return new Result(Optional.empty(), "REDIRECT: " + in + " has no address (nf_nat_redirect drops)");
-                int port = r.port().map(PortRange::from).orElse(p.dport());
+                int port = port(a, p.dport());
                 return new Result(Optional.of(p.withDst(to.get(), port)), "REDIRECT to " + to.get() + ":" + port);
             }
-
-            public Result visit(Target.Masquerade m) {
-                // the address the egress device would use as source (inet_select_addr, scope universe)
+            default: {
+                // MASQUERADE: the address the egress device would use as source (inet_select_addr, scope universe)
                 Optional<SourceSelection.Choice> c = p.family() == Family.V4
                         ? SourceSelection.v4(h, out, nh, SourceSelection.UNIVERSE)
                         : SourceSelection.v6(h, out, p.dst());
                 if (c.isEmpty()) return new Result(Optional.empty(), "MASQUERADE: no address on " + out);
-                return new Result(Optional.of(p.withSrc(c.get().ip(), p.sport())), "MASQUERADE to " + c.get().ip() + " of " + out);
+                int port = port(a, p.sport());
+                return new Result(Optional.of(p.withSrc(c.get().ip(), port)), "MASQUERADE to " + c.get().ip() + " of " + out);
             }
+        }
+    }
 
-            private Result notNat(Target t) { throw new IllegalStateException("not a NAT target: " + t); }
-
-            public Result visit(Target.Accept t) { return notNat(t); }
-
-            public Result visit(Target.Drop t) { return notNat(t); }
-
-            public Result visit(Target.Reject t) { return notNat(t); }
-
-            public Result visit(Target.Return t) { return notNat(t); }
-
-            public Result visit(Target.Jump t) { return notNat(t); }
-
-            public Result visit(Target.Goto t) { return notNat(t); }
-
-            public Result visit(Target.Log t) { return notNat(t); }
-
-            public Result visit(Target.None t) { return notNat(t); }
-
-            public Result visit(Target.Unsupported t) { return notNat(t); }
-        });
+    /** nf_nat_l4proto_unique_tuple: a port already in the range is kept, else the range's first. */
+    private static int port(NatAction a, int current) {
+        return a.port().filter(r -> !r.contains(current)).map(PortRange::from).orElse(current);
     }
 
     /** Locally generated: the loopback address; else the first address of the incoming device. */

@@ -8,10 +8,11 @@ import dev.anyloop.state.IcmpTypes;
 /**
  * One IP packet as the simulator sees it: addresses, transport, ports (for ICMP echo both carry the
  * echo identifier, as conntrack's tuple does), ICMP type, TTL and the conntrack state on the host
- * that currently holds it. A TCP packet is a SYN when {@code reply} is false and a SYN-ACK otherwise.
+ * that currently holds it, and its mark (skb->mark: 0 as a socket sends it, set by MARK or {@code meta mark
+ * set}). A TCP packet is a SYN when {@code reply} is false and a SYN-ACK otherwise.
  */
 public record Packet(Ip src, Ip dst, Proto proto, int sport, int dport, int icmpType, int ttl, boolean reply,
-                     CtState ct) {
+                     CtState ct, long mark) {
     public Packet {
         if (src.family() != dst.family()) {
             throw new IllegalArgumentException("packet " + src + " -> " + dst + " mixes IPv4 and IPv6");
@@ -21,7 +22,7 @@ public record Packet(Ip src, Ip dst, Proto proto, int sport, int dport, int icmp
     /** The first packet of a flow: a TCP SYN, a UDP datagram or an ICMP echo request, TTL 64. */
     public static Packet request(Ip src, Ip dst, Proto proto, int sport, int dport) {
         int type = proto == Proto.ICMP ? IcmpTypes.echoRequest(src.family()) : -1;
-        return new Packet(src, dst, proto, sport, dport, type, 64, false, CtState.NEW);
+        return new Packet(src, dst, proto, sport, dport, type, 64, false, CtState.NEW, 0);
     }
 
     public Family family() { return src.family(); }
@@ -29,16 +30,18 @@ public record Packet(Ip src, Ip dst, Proto proto, int sport, int dport, int icmp
     /** The answer to this packet: addresses and ports swapped, echo reply for echo request, TTL 64. */
     public Packet answer() {
         int type = proto == Proto.ICMP ? IcmpTypes.echoReply(src.family()) : -1;
-        return new Packet(dst, src, proto, dport, sport, type, 64, true, CtState.NEW);
+        return new Packet(dst, src, proto, dport, sport, type, 64, true, CtState.NEW, 0);
     }
 
-    public Packet withSrc(Ip s, int port) { return new Packet(s, dst, proto, port, dport, icmpType, ttl, reply, ct); }
+    public Packet withSrc(Ip s, int port) { return new Packet(s, dst, proto, port, dport, icmpType, ttl, reply, ct, mark); }
 
-    public Packet withDst(Ip d, int port) { return new Packet(src, d, proto, sport, port, icmpType, ttl, reply, ct); }
+    public Packet withDst(Ip d, int port) { return new Packet(src, d, proto, sport, port, icmpType, ttl, reply, ct, mark); }
 
-    public Packet withTtl(int t) { return new Packet(src, dst, proto, sport, dport, icmpType, t, reply, ct); }
+    public Packet withTtl(int t) { return new Packet(src, dst, proto, sport, dport, icmpType, t, reply, ct, mark); }
 
-    public Packet withCt(CtState c) { return new Packet(src, dst, proto, sport, dport, icmpType, ttl, reply, c); }
+    public Packet withCt(CtState c) { return new Packet(src, dst, proto, sport, dport, icmpType, ttl, reply, c, mark); }
+
+    public Packet withMark(long m) { return new Packet(src, dst, proto, sport, dport, icmpType, ttl, reply, ct, m & 0xffffffffL); }
 
     /**
      * Same conntrack tuple: addresses, protocol and ports (TTL and state aside), and for ICMP the type,

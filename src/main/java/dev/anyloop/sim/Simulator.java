@@ -5,6 +5,7 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Network;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,14 +73,49 @@ public final class Simulator {
         return reachable(Flow.of(fromHost, dst, proto, port));
     }
 
+    /** Reachable on every path (a flow over a multipath route may take any of them). */
     public boolean reachable(Flow f) {
-        Tracer.Walk[] legs = walk(f, false);
-        return legs.length == 2 && legs[1].verdict instanceof Verdict.Accepted;
+        for (boolean ok : outcomes(f)) if (!ok) return false;
+        return true;
+    }
+
+    /**
+     * Whether the flow is reachable, per path: one element without multipath routes, else one per combination
+     * of next hops (at most {@link Paths#MAX}); the kernel takes one of them, which one its boot-time hash seed says.
+     */
+    public List<Boolean> outcomes(Flow f) {
+        List<Boolean> out = new ArrayList<>();
+        eachPath(f, false, legs -> out.add(legs.length == 2 && legs[1].verdict instanceof Verdict.Accepted));
+        return out;
+    }
+
+    /** Walks {@code f} once per combination of multipath choices, depth first, at most Paths.MAX times. */
+    private void eachPath(Flow f, boolean explain, java.util.function.Consumer<Tracer.Walk[]> each) {
+        java.util.ArrayDeque<int[]> todo = new java.util.ArrayDeque<>();
+        todo.push(new int[0]);
+        int walked = 0;
+        while (!todo.isEmpty() && walked < Paths.MAX) {
+            Paths p = new Paths(todo.pop());
+            Tracer.Walk[] legs = walk(f, explain, p);
+            walked++;
+            each.accept(legs);
+            List<int[]> more = p.branches();
+            for (int i = more.size() - 1; i >= 0; i--) todo.push(more.get(i));
+        }
     }
 
     /** As {@link #roundTrip(Flow)} without the trace: the verdict, the client's source and who answered. */
     public Outcome outcome(Flow f) {
-        Tracer.Walk[] legs = walk(f, false);
+        // over multipath routes: the first path that fails (reachable only when every path is), else the first path
+        Outcome[] shown = {null};
+        eachPath(f, false, legs -> {
+            Outcome o = outcome(f, legs);
+            if (shown[0] == null || (shown[0].reachable() && !o.reachable())) shown[0] = o;
+        });
+        return shown[0];
+    }
+
+    private Outcome outcome(Flow f, Tracer.Walk[] legs) {
         Tracer.Walk fw = legs[0];
         Packet orig = fw.ct.origOrNull(host(f.from()));
         Optional<Ip> src = f.src().or(() -> orig == null ? Optional.empty() : Optional.of(orig.src()));
@@ -97,7 +133,12 @@ public final class Simulator {
     }
 
     private RoundTrip run(Flow f, boolean explain) {
-        Tracer.Walk[] legs = walk(f, explain);
+        List<RoundTrip> paths = new ArrayList<>();
+        eachPath(f, explain, legs -> paths.add(roundTrip(f, legs)));
+        return paths.size() == 1 ? paths.get(0) : RoundTrip.ofPaths(paths);
+    }
+
+    private static RoundTrip roundTrip(Flow f, Tracer.Walk[] legs) {
         Tracer.Walk fw = legs[0];
         if (legs.length == 1) return new RoundTrip(f, false, fw.verdict, fw.trace(), Optional.empty());
         Tracer.Walk rw = legs[1];
@@ -105,7 +146,7 @@ public final class Simulator {
     }
 
     /** The request's walk and, if it reached a socket, the reply's. */
-    private Tracer.Walk[] walk(Flow f, boolean explain) {
+    private Tracer.Walk[] walk(Flow f, boolean explain, Paths paths) {
         HostModel client = host(f.from());
         Ip src = f.src().orElse(Ip.zero(f.dst().family()));
         int sport = f.proto() == Proto.ICMP ? ECHO_ID : CLIENT_PORT;
@@ -113,12 +154,21 @@ public final class Simulator {
         Conntrack ct = new Conntrack();
         Neighbours neighbours = new Neighbours();
         Tracer.Walk fw = new Tracer.Walk(explain, ct, neighbours, Packet.request(src, f.dst(), f.proto(), sport, dport), false, client, null);
+        fw.paths = paths;
         tracer.run(fw, client);
         if (!(fw.verdict instanceof Verdict.Accepted)) return new Tracer.Walk[] {fw};
         // the client's socket as it sent the request: source chosen, before any NAT on the client
         Packet original = Packet.request(clientSource(fw, client, src), f.dst(), f.proto(), sport, dport);
         Packet answer = fw.delivered.answer();
+        boolean routeSourced = fw.listener != null && AnswerSource.fromRouteSource(fw.listener);
+        // no IP_PKTINFO: the server's kernel picks the answer's source as for a new datagram (AnswerSource)
+        if (routeSourced) answer = answer.withSrc(Ip.zero(answer.family()), answer.sport());
         Tracer.Walk rw = new Tracer.Walk(explain, ct, neighbours, answer, true, client, original);
+        rw.paths = paths;
+        if (routeSourced) {
+            rw.routeSourced = AnswerSource.why(fw.listener);
+            if (explain) rw.add(new Step.Note(fw.deliveredAt.name, rw.routeSourced));
+        }
         tracer.run(rw, fw.deliveredAt);
         return new Tracer.Walk[] {fw, rw};
     }

@@ -5,6 +5,7 @@ import dev.anyloop.state.PolicyRule;
 import dev.anyloop.state.Route;
 import dev.anyloop.state.Rule;
 import dev.anyloop.state.Target;
+import dev.anyloop.state.nft.NftRule;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -37,7 +38,7 @@ public sealed interface Step {
             if (candidates.size() > 1) {
                 s += " [candidates: " + candidates.stream().map(Route::toString).collect(Collectors.joining("; ")) + "]";
             }
-            if (r.nexthops().size() > 1) s += " [multipath: first path taken]";
+            if (r.nexthops().size() > 1) s += " [multipath]";
             return s;
         }
     }
@@ -90,6 +91,29 @@ public sealed interface Step {
     /** A REJECT rule, or the kernel, answered with an error (RST or ICMP). */
     record Rejected(String host, String reason) implements Step {
         public String text() { return "rejected: " + reason; }
+    }
+
+    /** An nftables rule matched; {@code handle} is what {@code nft -a list ruleset} shows. */
+    record NftRuleMatched(String host, String table, String chain, long handle, NftRule rule) implements Step {
+        public String text() { return table + " " + chain + " rule" + (handle > 0 ? " handle " + handle : "") + ": " + rule.text(); }
+    }
+
+    /** An nftables rule anyloop cannot evaluate would decide (every modelled match of it holds). */
+    record UnknownNftRule(String host, String table, String chain, long handle, NftRule rule, String why) implements Step {
+        public String text() {
+            return "unknown: " + table + " " + chain + " rule" + (handle > 0 ? " handle " + handle : "") + " is not modelled (" + why + "): "
+                    + rule.text();
+        }
+    }
+
+    /** No nftables rule decided: the base chain's policy applied. */
+    record NftPolicyApplied(String host, String table, String chain, boolean drop) implements Step {
+        public String text() { return table + " " + chain + " policy " + (drop ? "drop" : "accept"); }
+    }
+
+    /** Something the verdict rests on that is worth saying, e.g. a rate limit a single probe passes. */
+    record Note(String host, String note) implements Step {
+        public String text() { return note; }
     }
 
     /** A rule with a match or target anyloop does not model decided the packet's fate. */

@@ -77,6 +77,7 @@ public record Trace(List<Step> steps, Verdict verdict) {
             return out;
         }
         if (v instanceof Rule r) return RuleText.of(r);
+        if (v instanceof dev.anyloop.state.nft.NftRule r) return r.text();
         if (v instanceof Target t) return RuleText.target(t);
         if (v instanceof Enum<?> e) return e.name().toLowerCase(java.util.Locale.ROOT);
         return String.valueOf(v);

@@ -3,7 +3,7 @@ package dev.anyloop.sim;
 import dev.anyloop.net.Family;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Proto;
-import dev.anyloop.state.BuiltinChain;
+import dev.anyloop.state.Hook;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.Route;
@@ -49,6 +49,12 @@ final class Tracer {
         Verdict verdict;
         HostModel deliveredAt;
         Packet delivered;
+        /** The socket a request was delivered to (null for ICMP echo). */
+        Listener listener;
+        /** For a reply from a wildcard UDP socket: why its source is the route's (AnswerSource), else null. */
+        String routeSourced;
+        /** The round trip's multipath choices, shared by its request and reply walks. */
+        Paths paths = new Paths(new int[0]);
 
         Walk(boolean explain, Conntrack ct, Neighbours neighbours, Packet start, boolean reply, HostModel client, Packet original) {
             this.explain = explain;
@@ -105,20 +111,23 @@ final class Tracer {
         if (!r.usable()) return endRoute(w, h, r, p.dst(), p.src(), "lo");
         if (!fixed && !chooseSource(w, h, r)) return null;
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, BuiltinChain.RAW_OUTPUT, "", outDev(r)) || !table(w, h, BuiltinChain.MANGLE_OUTPUT, "", outDev(r))) return null;
-        Ip before = w.pkt.dst();
-        if (!dstNat(w, h, seen, BuiltinChain.NAT_OUTPUT, "", outDev(r))) return null;
-        if (!w.pkt.dst().equals(before)) { // ip_route_me_harder: the new destination is routed again
-            r = route(w, h, w.pkt.dst(), w.pkt.src(), "lo");
-            if (!r.usable()) return endRoute(w, h, r, w.pkt.dst(), w.pkt.src(), "lo");
-        }
-        String out = outDev(r);
-        if (!table(w, h, BuiltinChain.FILTER_OUTPUT, "", out)) return null;
-        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, "", out)) return null;
-        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, "", out, nextHop(r, w.pkt.dst()))) return null;
+        // OUTPUT: raw, mangle (a route chain), NAT, filter; a mark or address changed there routes the packet again
+        FibResult[] routed = {r};
+        String out = HookRunner.run(w, h, Hook.OUTPUT, "", outDev(r), seen, nextHop(r, w.pkt.dst()), walk -> {
+            FibResult again = route(walk, h, walk.pkt.dst(), walk.pkt.src(), "lo");
+            if (!again.usable()) {
+                endRoute(walk, h, again, walk.pkt.dst(), walk.pkt.src(), "lo");
+                return null;
+            }
+            routed[0] = again;
+            return outDev(again);
+        });
+        if (out == null) return null;
+        r = routed[0];
+        if (HookRunner.run(w, h, Hook.POSTROUTING, "", out, seen, nextHop(r, w.pkt.dst()), null) == null) return null;
         if (r.type() == Route.Type.LOCAL) {
-            // looped back through lo: PREROUTING (raw, mangle; nat already bound) then INPUT, no new route lookup
-            if (!table(w, h, BuiltinChain.RAW_PREROUTING, "lo", "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, "lo", "")) return null;
+            // looped back through lo: PREROUTING (nat already bound) then INPUT, no new route lookup
+            if (HookRunner.run(w, h, Hook.PREROUTING, "lo", "", seen, w.pkt.dst(), null) == null) return null;
             localDeliver(w, h, "lo", seen, true);
             return null;
         }
@@ -173,9 +182,8 @@ final class Tracer {
             return null;
         }
         Conntrack.Seen seen = see(w, h);
-        if (!table(w, h, BuiltinChain.RAW_PREROUTING, dev, "") || !table(w, h, BuiltinChain.MANGLE_PREROUTING, dev, "")) return null;
-        // nat PREROUTING runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
-        if (!dstNat(w, h, seen, BuiltinChain.NAT_PREROUTING, dev, "")) return null;
+        // PREROUTING (raw, mangle, NAT) runs before the routing decision, so INPUT/FORWARD see the DNAT'ed address
+        if (HookRunner.run(w, h, Hook.PREROUTING, dev, "", seen, w.pkt.dst(), null) == null) return null;
         Packet p = w.pkt;
         if (f == Family.V4 && !martian(w, h, dev)) return null;
         FibResult r = route(w, h, p.dst(), p.src(), dev);
@@ -207,10 +215,9 @@ final class Tracer {
         }
         w.pkt = p.withTtl(p.ttl() - 1);
         if (w.explain) w.add(new Step.Forwarded(h.name, dev, out, w.pkt.ttl()));
-        if (!table(w, h, BuiltinChain.MANGLE_FORWARD, dev, out) || !table(w, h, BuiltinChain.FILTER_FORWARD, dev, out)) return null;
-        if (!table(w, h, BuiltinChain.MANGLE_POSTROUTING, dev, out)) return null;
         Ip nh = nextHop(r, w.pkt.dst());
-        if (!srcNat(w, h, seen, BuiltinChain.NAT_POSTROUTING, dev, out, nh)) return null;
+        if (HookRunner.run(w, h, Hook.FORWARD, dev, out, seen, nh, null) == null) return null;
+        if (HookRunner.run(w, h, Hook.POSTROUTING, dev, out, seen, nh, null) == null) return null;
         return egress(w, h, out, nh);
     }
 
@@ -245,13 +252,17 @@ final class Tracer {
     // ---- delivery -----------------------------------------------------------------------------
 
     private void localDeliver(Walk w, HostModel h, String in, Conntrack.Seen seen, boolean loopedBack) {
-        if (!table(w, h, BuiltinChain.MANGLE_INPUT, in, "") || !table(w, h, BuiltinChain.FILTER_INPUT, in, "")) return;
-        if (!loopedBack && !srcNat(w, h, seen, BuiltinChain.NAT_INPUT, in, "", w.pkt.src())) return;
+        // INPUT: mangle, filter, then the NAT core (SNAT at input; a looped-back packet was bound at postrouting)
+        if (HookRunner.run(w, h, Hook.INPUT, in, "", seen, w.pkt.src(), null) == null) return;
         Packet p = w.pkt;
         w.deliveredAt = h;
         w.delivered = p;
         if (w.reply) {
-            if (h == w.client && p.isAnswerTo(w.original)) {
+            if (h == w.client && w.routeSourced != null && !p.isAnswerTo(w.original) && p.proto() == Proto.UDP
+                    && !p.src().equals(w.original.dst())) {
+                w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the answer comes from " + p.src() + ", not from the asked "
+                        + w.original.dst() + ": the client's connected socket drops it (" + w.routeSourced + ")")));
+            } else if (h == w.client && p.isAnswerTo(w.original)) {
                 w.end(new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? "the client's socket (" + p + ")" : "the client's socket")));
             } else if (h == w.client) {
                 w.end(new Verdict.Dropped(new Step.Dropped(h.name, "the reply " + p + " does not match the client's "
@@ -273,6 +284,7 @@ final class Tracer {
         }
         Optional<Listener> l = h.listener(p.proto(), p.dst(), p.dport());
         if (l.isPresent()) {
+            w.listener = l.get();
             w.verdict = new Verdict.Accepted(new Step.Delivered(h.name, w.explain ? l.get().toString() : "a socket"));
             if (w.explain) w.add(w.verdict.step());
             return;
@@ -369,75 +381,27 @@ final class Tracer {
         return s;
     }
 
-    /** Runs a table that filters (raw, mangle, filter); false if it ended the walk. */
-    private boolean table(Walk w, HostModel h, BuiltinChain hook, String in, String out) {
-        Firewall.Hit hit = h.fw(w.pkt.family()).run(hook, w.pkt, in, out, h, w);
-        switch (hit.kind) {
-            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
-            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
-            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
-            default: return true;
-        }
-    }
-
-    /** nat PREROUTING / OUTPUT for a new flow (DNAT, REDIRECT); un-SNAT for a reply. */
-    private boolean dstNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out) {
-        Conntrack.Entry e = seen.entry();
-        if (seen.dir() == Conntrack.Dir.REPLY) {
-            if (e.snat) rewrite(w, h, "un-SNAT (conntrack)", w.pkt.withDst(e.orig.src(), e.orig.sport()), null);
-            return true;
-        }
-        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.dstDone) return true;
-        e.dstDone = true;
-        return nat(w, h, e, chain, in, out, w.pkt.dst());
-    }
-
-    /** nat POSTROUTING / INPUT for a new flow (SNAT, MASQUERADE); un-DNAT for a reply. */
-    private boolean srcNat(Walk w, HostModel h, Conntrack.Seen seen, BuiltinChain chain, String in, String out, Ip nh) {
-        Conntrack.Entry e = seen.entry();
-        if (seen.dir() == Conntrack.Dir.REPLY) {
-            if (e.dnat) rewrite(w, h, "un-DNAT (conntrack)", w.pkt.withSrc(e.orig.dst(), e.orig.dport()), null);
-            return true;
-        }
-        if (seen.dir() != Conntrack.Dir.ORIGINAL || e.srcDone) return true;
-        e.srcDone = true;
-        return nat(w, h, e, chain, in, out, nh);
-    }
-
-    private boolean nat(Walk w, HostModel h, Conntrack.Entry e, BuiltinChain chain, String in, String out, Ip nh) {
-        Firewall.Hit hit = h.fw(w.pkt.family()).run(chain, w.pkt, in, out, h, w);
-        Packet p = w.pkt;
-        switch (hit.kind) {
-            case ACCEPT: return true;
-            case DROP: return w.end(new Verdict.Dropped(hit.step(h.name)));
-            case REJECT: return w.end(new Verdict.Rejected(hit.step(h.name)));
-            case UNKNOWN: return w.end(new Verdict.Unknown(hit.step(h.name)));
-            default: break;
-        }
-        Nat.Result res = Nat.apply(hit, p, h, in, out, nh);
-        if (res.after().isEmpty()) return w.end(new Verdict.Dropped(new Step.Dropped(h.name, res.why())));
-        rewrite(w, h, res.why(), res.after().get(), e);
-        return true;
-    }
-
-    private void rewrite(Walk w, HostModel h, String kind, Packet after, Conntrack.Entry e) {
-        Packet before = w.pkt;
-        if (e != null) {
-            if (!after.dst().equals(before.dst()) || after.dport() != before.dport()) e.dnat = true;
-            if (!after.src().equals(before.src()) || after.sport() != before.sport()) e.snat = true;
-            e.xlated = after;
-            after = after.withCt(new CtState(before.ct().state(), e.dnat, e.snat));
-        }
-        w.pkt = after;
-        if (w.explain) w.add(new Step.NatRewrite(h.name, kind, before, after));
-    }
-
     // ---- routing ------------------------------------------------------------------------------
 
     private FibResult route(Walk w, HostModel h, Ip dst, Ip src, String iif) {
-        FibResult r = h.fib(dst.family()).lookup(dst, src, iif);
+        FibResult r = h.fib(dst.family()).lookup(dst, src, iif, w.pkt.mark());
         if (w.explain) w.add(lookupStep(h, r, dst, src, iif));
+        if (r.route().isPresent() && r.route().get().nexthops().size() > 1) return onePath(w, h, r);
         return r;
+    }
+
+    /** A multipath route: the next hop this walk takes (Paths), as a route of that one next hop. */
+    private static FibResult onePath(Walk w, HostModel h, FibResult r) {
+        Route m = r.route().get();
+        int n = m.nexthops().size();
+        int c = w.paths.pick(n);
+        NextHop nh = m.nexthops().get(c);
+        if (w.explain) {
+            w.add(new Step.Note(h.name, "multipath: path " + (c + 1) + " of " + n + " (" + nh + "); the kernel hashes each flow onto "
+                    + "one path with a seed chosen at boot, so every path is walked"));
+        }
+        Route one = new Route(m.type(), m.dst(), m.table(), List.of(nh), m.metric(), m.src(), m.proto(), m.scope());
+        return new FibResult(r.type(), Optional.of(one), r.table(), r.rule(), r.candidates());
     }
 
     private static Step.RouteLookup lookupStep(HostModel h, FibResult r, Ip dst, Ip src, String iif) {

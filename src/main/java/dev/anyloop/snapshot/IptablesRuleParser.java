@@ -118,8 +118,8 @@ final class IptablesRuleParser {
             }
             i++;
             List<Token> args = new ArrayList<>();
-            while (i < words.size() && !isRuleOption(words.get(i))
-                    && !(words.get(i).is("!") && i + 1 < words.size() && isRuleOption(words.get(i + 1)))) {
+            while (i < words.size() && (takesValue(args) || !isRuleOption(words.get(i))
+                    && !(words.get(i).is("!") && i + 1 < words.size() && isRuleOption(words.get(i + 1))))) {
                 if (words.get(i).is("!") && i + 1 == words.size()) {
                     throw error("expected an option after '!', found the end of the rule");
                 }
@@ -128,6 +128,17 @@ final class IptablesRuleParser {
             out.add(new Group(neg, head, args));
         }
         return out;
+    }
+
+    /**
+     * Options whose value is the next word whatever it looks like: iptables-save quotes only words with characters
+     * outside [A-Za-z0-9_-] (xtables_save_string), so a log prefix "-c" is written bare and is not the -c option.
+     */
+    static final Set<String> TAKES_VALUE = Set.of("--log-prefix", "--log-level", "--reject-with", "--to-destination",
+            "--to-source", "--to-ports", "--comment");
+
+    private static boolean takesValue(List<Token> args) {
+        return !args.isEmpty() && !args.get(args.size() - 1).quoted() && TAKES_VALUE.contains(args.get(args.size() - 1).text());
     }
 
     private static boolean isRuleOption(Token t) { return !t.quoted() && RULE_OPTIONS.contains(t.text()); }

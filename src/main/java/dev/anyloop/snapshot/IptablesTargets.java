@@ -78,7 +78,7 @@ final class IptablesTargets {
         for (int i = 0; i < words.size(); i++) {
             Token t = words.get(i);
             if (!t.isOption() || out.containsKey(t.text())) return null;
-            if (i + 1 < words.size() && !words.get(i + 1).isOption()) {
+            if (i + 1 < words.size() && (IptablesRuleParser.TAKES_VALUE.contains(t.text()) || !words.get(i + 1).isOption())) {
                 out.put(t.text(), Optional.of(words.get(++i).text()));
             } else {
                 out.put(t.text(), Optional.empty());

@@ -2,12 +2,14 @@ package dev.anyloop.snapshot;
 
 import dev.anyloop.net.Family;
 import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.IpSet;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Network;
 import dev.anyloop.state.PolicyRule;
 import dev.anyloop.state.Route;
 import dev.anyloop.state.Sysctls;
+import dev.anyloop.state.nft.NftRuleset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,8 @@ public final class SnapshotReader {
     public static final String IP6TABLES = "ip6tables.rules";
     public static final String SYSCTL = "sysctl.txt";
     public static final String LISTEN = "listen.txt";
+    public static final String NFT = "nft.json";
+    public static final String IPSET = "ipset.txt";
     public static final String LINKS = "links.txt";
 
     private SnapshotReader() { }
@@ -97,11 +101,19 @@ public final class SnapshotReader {
         rules.addAll(rules(dir, IP6_RULE, Family.V6));
         Optional<String> sys = dir.get(SYSCTL);
         Sysctls sysctls = sys.isPresent() ? SysctlParser.parse(SYSCTL, sys.get()) : Sysctls.of(Map.of());
+        Optional<String> ipt4 = dir.get(IPTABLES);
+        Optional<String> ipt6 = dir.get(IP6TABLES);
         Netfilter v4 = netfilter(dir, IPTABLES, Family.V4);
         Netfilter v6nf = netfilter(dir, IP6TABLES, Family.V6);
+        Optional<String> nftText = dir.get(NFT);
+        NftRuleset nft = nftText.isPresent() ? NftJsonParser.parse(NFT, nftText.get()) : NftRuleset.empty();
+        IptablesNft.Read fw = IptablesNft.reconcile(ipt4, v4, ipt6, v6nf, nft);
+        Optional<String> ipsetText = dir.get(IPSET);
+        IpSet.Sets ipsets = ipsetText.isPresent() ? IpsetSaveParser.parse(IPSET, ipsetText.get()) : IpSet.Sets.none();
         Optional<String> ss = dir.get(LISTEN);
         List<Listener> listeners = ss.isPresent() ? SsParser.parse(LISTEN, ss.get()) : List.of();
-        return new DeviceState(host, addr.links(), addr.addresses(), routes, rules, sysctls, v4, v6nf, listeners);
+        return new DeviceState(host, addr.links(), addr.addresses(), routes, rules, sysctls, fw.ipv4(), fw.ipv6(), listeners,
+                fw.nft(), ipsets);
     }
 
     private static List<PolicyRule> rules(HostFiles dir, String file, Family f) throws SnapshotException {

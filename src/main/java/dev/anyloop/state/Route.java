@@ -61,6 +61,29 @@ public record Route(Type type, Prefix dst, int table, List<NextHop> nexthops, in
         }
     }
 
+    /** iproute2's protocol names (its rt_protos file) and their numbers. */
+    private static final java.util.Map<String, Integer> PROTOCOLS = java.util.Map.ofEntries(
+            java.util.Map.entry("unspec", 0), java.util.Map.entry("redirect", 1), java.util.Map.entry("kernel", 2),
+            java.util.Map.entry("boot", 3), java.util.Map.entry("static", 4), java.util.Map.entry("gated", 8),
+            java.util.Map.entry("ra", 9), java.util.Map.entry("mrt", 10), java.util.Map.entry("zebra", 11),
+            java.util.Map.entry("bird", 12), java.util.Map.entry("dnrouted", 13), java.util.Map.entry("xorp", 14),
+            java.util.Map.entry("ntk", 15), java.util.Map.entry("dhcp", 16), java.util.Map.entry("keepalived", 18),
+            java.util.Map.entry("babel", 42), java.util.Map.entry("openr", 99), java.util.Map.entry("bgp", 186),
+            java.util.Map.entry("isis", 187), java.util.Map.entry("ospf", 188), java.util.Map.entry("rip", 189),
+            java.util.Map.entry("eigrp", 192), java.util.Map.entry(PROTO_ANYLOOP_NAME, Integer.parseInt(PROTO_ANYLOOP)));
+
+    /** The protocol as a number, for a name iproute2 knows or a number; empty for another name. */
+    public static java.util.Optional<Integer> protocolNumber(String proto) {
+        Integer n = PROTOCOLS.get(proto);
+        if (n != null) return java.util.Optional.of(n);
+        try {
+            int v = Integer.parseInt(proto);
+            return v >= 0 && v <= 255 ? java.util.Optional.of(v) : java.util.Optional.empty();
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Family family() { return dst.family(); }
 
     public boolean ownedByAnyloop() { return PROTO_ANYLOOP.equals(proto); }

@@ -28,9 +28,11 @@ class DrainsTest {
     void aDrainWithdrawsTheServicesRoutesThroughThatHostOnly() {
         DeviceState router = PlannerTest.HOME.host("router").orElseThrow();
         Drain d = drain("dns", "pi1");
-        assertThat(Drains.routes(router, d)).extracting(Object::toString).containsExactly("10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1");
+        // the service route, and watch's probe route to that instance (table 7702; watch expects it gone while drained)
+        assertThat(Drains.routes(router, d)).extracting(Object::toString).containsExactly("10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1",
+                "10.53.0.53 table 7702 via 192.168.1.53 dev eth1 proto 77");
         DeviceState drained = Drains.apply(router, List.of(d));
-        assertThat(drained.routes()).hasSize(router.routes().size() - 1);
+        assertThat(drained.routes()).hasSize(router.routes().size() - 2);
         assertThat(drained.routes()).extracting(Object::toString).contains("10.53.0.53 via 192.168.1.54 dev eth1 proto 77 metric 2",
                 "10.10.10.43 via 192.168.1.53 dev eth1 proto 77 metric 1");
         assertThat(Drains.withdraw(router, INTENT, PlannerTest.HOME, "dns", "pi1")).isEqualTo(drained);

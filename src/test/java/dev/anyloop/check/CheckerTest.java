@@ -36,6 +36,25 @@ class CheckerTest {
                 .satisfies(f -> assertThat(f.message()).contains("DNAT'ed by nat DOCKER rule 2 before INPUT runs"));
     }
 
+    /** T6: the how-to's DNS service moved to the wildcard: a warning, and the UDP checks fail with the answer's source. */
+    @Test
+    void aWildcardUdpServiceAtALoopbackAddressIsWarnedAboutAndFails() throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("examples/home.yaml"));
+        String moved = yaml.replace("    hosts: [pi1, pi2]\n    allow:", "    hosts: [pi1, pi2]\n    bind: any\n    allow:");
+        assertThat(moved).isNotEqualTo(yaml);
+        Intent i = dev.anyloop.intent.IntentLoader.parse("home.yaml", moved.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<Finding> all = Checker.run(i, Compiler.compile(i));
+        assertThat(all).filteredOn(f -> f.technique().equals("T6") && f.kind() == Finding.Kind.NOTE).singleElement()
+                .satisfies(f -> assertThat(f.message()).startsWith("dns (line ").contains("[udp/53] bound to the wildcard")
+                        .contains("10.53.0.53").contains("IP_PKTINFO"));
+        assertThat(all).filteredOn(Finding::failed).isNotEmpty().allSatisfy(f -> {
+            assertThat(f.message()).contains("udp 10.53.0.53:53");
+            assertThat(f.proof().orElseThrow().render()).contains("not from the asked 10.53.0.53");
+        });
+        // the unchanged file has no such warning
+        assertThat(Checker.run(HOME, Compiler.compile(HOME))).noneMatch(f -> f.technique().equals("T6") && f.kind() == Finding.Kind.NOTE);
+    }
+
     @Test
     void theRouterRouteRemovedFailsWithTheTraceThatShowsWhy() {
         Network n = Compiler.compile(HOME);

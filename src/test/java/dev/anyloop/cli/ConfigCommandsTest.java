@@ -84,7 +84,7 @@ class ConfigCommandsTest {
                         + " container ghost (T5)\" -j AL-DK-ghost");
         // T6: DNS on the router's loopback; T8: the loopback source toward the LAN
         assertThat(o).contains("T6 service dns-router: sockets bound to 10.53.0.1 only")
-                .contains("ip route replace 192.168.1.0/24 dev eth1 proto kernel scope link src 10.255.0.1");
+                .contains("ip route replace 192.168.1.0/24 dev eth1 proto 2 scope link src 10.255.0.1");
         for (String t : List.of("T1 ", "T2 ", "T2/T7 ", "T3 ", "T4 ", "T5 ", "T6 ", "T8 ")) assertThat(o).contains("#   " + t);
     }
 

@@ -6,6 +6,7 @@ import dev.anyloop.compile.Compiler;
 import dev.anyloop.intent.Intent;
 import dev.anyloop.intent.IntentLoader;
 import dev.anyloop.net.Ip;
+import dev.anyloop.state.Route;
 import dev.anyloop.net.Proto;
 import dev.anyloop.sim.Simulator;
 import dev.anyloop.state.Address;
@@ -61,13 +62,15 @@ class RolloutTest {
         Rollout.Plan plan = Rollout.plan(inputs(live, desired));
         Map<Rollout.Wave, List<String>> hosts = new LinkedHashMap<>();
         plan.waves().forEach((w, steps) -> hosts.put(w, steps.stream().map(Rollout.Step::host).toList()));
-        assertThat(hosts.get(Rollout.Wave.MAKE)).containsExactly("pi2");
+        // the router's part of MAKE is watch's new probe route to pi2's instance: additive, before anything moves
+        assertThat(hosts.get(Rollout.Wave.MAKE)).containsExactly("router", "pi2");
         assertThat(hosts.get(Rollout.Wave.MOVE)).containsExactly("router");
         assertThat(hosts.get(Rollout.Wave.BREAK)).containsExactly("desktop");
-        Rollout.Step make = plan.waves().get(Rollout.Wave.MAKE).get(0);
+        Rollout.Step make = plan.waves().get(Rollout.Wave.MAKE).get(1);
         assertThat(make.target().hasAddress(Ip.parse("10.10.10.10"))).isTrue();
         Rollout.Step moved = plan.waves().get(Rollout.Wave.MOVE).get(0);
-        assertThat(moved.target().routes().stream().filter(r -> r.dst().toString().equals("10.10.10.10/32")).map(Object::toString).toList())
+        assertThat(moved.target().routes().stream().filter(r -> r.dst().toString().equals("10.10.10.10/32") && r.table() == Route.TABLE_MAIN)
+                .map(Object::toString).toList())
                 .singleElement().asString().contains("via 192.168.1.54");
 
         RolloutProof proof = RolloutProof.check(live, plan, staying(home(), webOnPi2(), live, desired));

@@ -21,6 +21,15 @@ final class Consistency {
     private Consistency() { }
 
     static List<String> check(dev.anyloop.state.Network generated, dev.anyloop.state.Network live) {
+        return check(generated, live, dev.anyloop.apply.Backend.IPTABLES);
+    }
+
+    /**
+     * With the nft backend the generated iptables rules live as the native table inet anyloop (NftRenderer), so a
+     * host with rules must show that table in its nft.json and no iptables rules; the rules themselves are judged
+     * by the probes.
+     */
+    static List<String> check(dev.anyloop.state.Network generated, dev.anyloop.state.Network live, dev.anyloop.apply.Backend backend) {
         List<String> out = new ArrayList<>();
         for (DeviceState g : generated.hosts().values()) {
             Optional<DeviceState> l = live.host(g.host());
@@ -28,7 +37,7 @@ final class Consistency {
                 out.add(g.host() + ": missing from the snapshot");
                 continue;
             }
-            host(g, l.get(), out);
+            host(g, l.get(), out, backend);
         }
         if (!KernelJudge.wiring(generated).equals(KernelJudge.wiring(live))) {
             out.add("segments differ: generated " + KernelJudge.wiring(generated) + ", live " + KernelJudge.wiring(live));
@@ -36,7 +45,7 @@ final class Consistency {
         return out;
     }
 
-    private static void host(DeviceState g, DeviceState l, List<String> out) {
+    private static void host(DeviceState g, DeviceState l, List<String> out, dev.anyloop.apply.Backend backend) {
         String h = g.host() + ": ";
         for (Address a : g.addresses()) {
             boolean there = l.addresses().stream().anyMatch(x -> x.dev().equals(a.dev()) && x.address().equals(a.address()));
@@ -58,6 +67,13 @@ final class Consistency {
         for (Listener x : g.listeners()) {
             boolean there = l.listeners().stream().anyMatch(y -> y.proto() == x.proto() && y.port() == x.port() && y.address().equals(x.address()));
             if (!there) out.add(h + "listener " + x + " is not live; live: " + l.listeners());
+        }
+        if (backend == dev.anyloop.apply.Backend.NFT) {
+            boolean rules = !g.ipv4().isEmpty() || !g.ipv6().isEmpty();
+            boolean table = l.nftables().table(dev.anyloop.state.nft.NftFamily.INET, dev.anyloop.render.NftRenderer.TABLE).isPresent();
+            if (rules != table) out.add(h + "nft table inet anyloop " + (table ? "is live without rules" : "is not live"));
+            if (!l.ipv4().isEmpty() || !l.ipv6().isEmpty()) out.add(h + "iptables rules are live on the nft backend");
+            return;
         }
         for (Family f : Family.values()) {
             for (Table t : g.netfilter(f).tables()) {

@@ -128,7 +128,7 @@ final class HostBuilder {
         List<Table> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<Rule>>> t : tables.entrySet()) {
             List<Chain> chains = new ArrayList<>();
-            List<String> builtin = Table.BUILTIN.get(t.getKey());
+            List<String> builtin = dev.anyloop.state.IptablesTable.builtinsOf(t.getKey());
             for (String b : builtin) {
                 Target p = policies.getOrDefault(f, Map.of()).getOrDefault(t.getKey(), Map.of()).getOrDefault(b, new Target.Accept());
                 chains.add(Chain.builtin(b, p, t.getValue().getOrDefault(b, List.of())));
@@ -142,7 +142,7 @@ final class HostBuilder {
     }
 
     DeviceState build() {
-        return new DeviceState(name, links, addresses, routes, List.of(), Sysctls.of(sysctls), netfilter(Family.V4),
-                netfilter(Family.V6), listeners);
+        return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).sysctls(Sysctls.of(sysctls))
+                .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).build();
     }
 }

@@ -57,6 +57,34 @@ class KernelAgreementTest {
         assertThat(s.ratio()).as(s.line("kernel agreement", "networks")).isGreaterThanOrEqualTo(0.999);
     }
 
+    static final int NFT_PROBES = Integer.getInteger("anyloop.kernel.nftProbes", 600);
+
+    /**
+     * The same random networks with their firewalls loaded as native nftables (one inet table, NftRenderer), read
+     * back from nft -j list ruleset: the nft engine's base chains, jumps, policies and NAT against the kernel.
+     */
+    @Test
+    void randomNetworksOnNativeNftablesAgreeWithTheKernel() throws Exception {
+        KernelJudge judge = new KernelJudge();
+        List<KernelJudge.Result> results = new ArrayList<>();
+        long start = System.nanoTime();
+        int probes = 0;
+        for (long seed = FIRST_SEED + 1000; probes < NFT_PROBES; seed++) {
+            RandomNetwork.Generated g = RandomNetwork.generate(seed);
+            Path dir = Files.createDirectories(tmp.resolve("nft" + seed));
+            KernelJudge.Result r = judge.judge("kdn" + seed, g.network(), dir, live -> RandomProbes.plan(g, live, PER_NETWORK),
+                    dev.anyloop.apply.Backend.NFT, java.util.Map.of());
+            report(r);
+            results.add(r);
+            probes += r.probes();
+        }
+        Summary s = Summary.of(results, System.nanoTime() - start);
+        System.out.println(s.line("kernel agreement on nftables", "networks"));
+        assertThat(s.inconsistencies()).as("live state differs from the generated one").isZero();
+        assertThat(s.probes()).isGreaterThanOrEqualTo(NFT_PROBES);
+        assertThat(s.ratio()).as(s.line("kernel agreement on nftables", "networks")).isGreaterThanOrEqualTo(0.999);
+    }
+
     /** The bundled examples, compiled, built, snapshotted and probed: every check query, every host to every address. */
     @Test
     void bundledExamplesAgreeWithTheKernel() throws Exception {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,15 +61,27 @@ final class KernelJudge {
      * against the generated one, runs {@code planner}'s probes and compares each with the simulator.
      */
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner) throws Exception {
+        return judge(lab, generated, dir, planner, dev.anyloop.apply.Backend.IPTABLES, Map.of());
+    }
+
+    /**
+     * As {@link #judge(String, Network, Path, ProbePlanner)} with the lab's firewall backend, and a native nftables
+     * ruleset ({@code nft -f} text) loaded on some hosts after the lab is up, as a host's own nftables.service would.
+     */
+    Result judge(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend, Map<String, String> nft)
+            throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
-        Lab l = Lab.up(plan, generated, dev.anyloop.apply.Backend.IPTABLES);
+        Lab l = Lab.up(plan, generated, backend);
         try {
+            for (Map.Entry<String, String> e : nft.entrySet()) {
+                netns.exec(plan.namespaceOf(e.getKey()), List.of("nft", "-f", "-"), Optional.of(e.getValue()), Duration.ofSeconds(20)).orThrow();
+            }
             KernelDiagnostics diag = new KernelDiagnostics(netns, plan, dir);
             diag.linksAfterUp();
             Network live = snapshot(plan, generated, dir);
             long t1 = System.nanoTime();
-            List<String> problems = Consistency.check(generated, live);
+            List<String> problems = Consistency.check(generated, live, backend);
             List<KernelProbe> probes = planner.apply(live);
             probes = KernelDiagnostics.only(probes);
             long tp = System.nanoTime();

@@ -1,6 +1,5 @@
 package dev.anyloop.lab;
 
-import dev.anyloop.net.Family;
 import dev.anyloop.net.InterfaceAddress;
 import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
@@ -9,7 +8,6 @@ import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
-import dev.anyloop.state.Netfilter;
 import dev.anyloop.state.Network;
 import dev.anyloop.state.Route;
 import dev.anyloop.state.Segment;
@@ -68,8 +66,8 @@ public final class Hosts {
     }
 
     DeviceState build() {
-        return new DeviceState(name, links, addresses, routes, List.of(), Sysctls.of(sysctls),
-                Netfilter.empty(Family.V4), Netfilter.empty(Family.V6), listeners);
+        return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).sysctls(Sysctls.of(sysctls))
+                .listeners(listeners).build();
     }
 
     static Segment segment(String name, String... hostDev) {

@@ -28,7 +28,7 @@ class IpBatchRendererTest {
                 Arguments.of(Route.via(p("10.10.10.10/32"), ip("192.168.1.20"), "eth1", 1, "77"),
                         "10.10.10.10/32 via 192.168.1.20 dev eth1 proto 77 metric 1"),
                 Arguments.of(Route.via(p("0.0.0.0/0"), ip("192.168.1.1"), "eth0", 0, "static"),
-                        "0.0.0.0/0 via 192.168.1.1 dev eth0 proto static"),
+                        "0.0.0.0/0 via 192.168.1.1 dev eth0 proto 4"),
                 Arguments.of(new Route(Route.Type.UNICAST, p("10.9.0.0/16"), 100, List.of(NextHop.dev("eth1")), 0,
                         Optional.empty(), "77", Route.Scope.LINK), "10.9.0.0/16 table 100 dev eth1 proto 77 scope link"),
                 // a device route the user made global: iproute2 would pick link, so it is said
@@ -57,7 +57,7 @@ class IpBatchRendererTest {
     void t8RendersOnlyAConnectedRouteWhoseSrcIsNotTheKernels() {
         DeviceState d = Fixtures.router();
         assertThat(Realised.srcOverrides(d)).extracting(r -> r.dst().toString()).containsExactly("192.168.1.0/24");
-        assertThat(IpBatchRenderer.render(d)).contains("route replace 192.168.1.0/24 dev eth1 proto kernel scope link src 10.53.0.2\n");
+        assertThat(IpBatchRenderer.render(d)).contains("route replace 192.168.1.0/24 dev eth1 proto 2 scope link src 10.53.0.2\n");
     }
 
     @Test
@@ -95,6 +95,14 @@ class IpBatchRendererTest {
         PolicyRule r = new PolicyRule(Family.V4, 500, true, Optional.of(p("10.0.0.0/8")), Optional.empty(), Optional.empty(),
                 Optional.of("eth0"), Optional.empty(), PolicyRule.Action.UNREACHABLE, 0);
         assertThat(IpBatchRenderer.rule(r)).isEqualTo("not from 10.0.0.0/8 oif eth0 priority 500 unreachable");
+    }
+
+    /** Regression: the parser read fwmask, the renderer dropped it (a rule for fwmark 0x1/0xff matched only mark 0x1). */
+    @Test
+    void writesTheFwmarkMask() {
+        PolicyRule r = new PolicyRule(Family.V4, 100, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(0x1L), PolicyRule.Action.LOOKUP, 100, 0xffL);
+        assertThat(IpBatchRenderer.rule(r)).isEqualTo("from all fwmark 0x1/0xff priority 100 lookup 100");
     }
 
     @Test

@@ -6,8 +6,10 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.net.Prefix;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.Address;
-import dev.anyloop.state.Chain;
+import dev.anyloop.snapshot.IptablesSaveParser;
+import dev.anyloop.snapshot.SnapshotException;
 import dev.anyloop.state.DeviceState;
+import dev.anyloop.state.IptablesTable;
 import dev.anyloop.state.Link;
 import dev.anyloop.state.Listener;
 import dev.anyloop.state.Netfilter;
@@ -15,19 +17,14 @@ import dev.anyloop.state.Network;
 import dev.anyloop.state.NextHop;
 import dev.anyloop.state.PolicyRule;
 import dev.anyloop.state.Route;
-import dev.anyloop.state.Rule;
 import dev.anyloop.state.Segment;
 import dev.anyloop.state.Sysctls;
-import dev.anyloop.state.Table;
-import dev.anyloop.state.Target;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Test fixture: builds a {@link Network} by hand the way Linux would hold it. An interface address
@@ -61,6 +58,8 @@ final class NetFixture {
         final List<PolicyRule> rules = new ArrayList<>();
         final Map<String, String> sysctls = new HashMap<>();
         final List<Listener> listeners = new ArrayList<>();
+        /** The native nftables ruleset, as {@code nft -j list ruleset} printed it. */
+        dev.anyloop.state.nft.NftRuleset nft = dev.anyloop.state.nft.NftRuleset.empty();
         /** family -> table -> chain -> (policy, rule specs). */
         final Map<Family, Map<String, Map<String, ChainB>>> nf = new HashMap<>();
 
@@ -182,13 +181,31 @@ final class NetFixture {
         }
 
         /** "tcp 10.1.1.1:80", "udp [::]:53", "tcp 0.0.0.0:22", "tcp6only [::]:80". */
-        H listen(String spec) {
+        H listen(String spec) { return listen(spec, "test"); }
+
+        /** As {@link #listen(String)}, with the process name ss -p would show. */
+        H listen(String spec, String process) {
             String[] t = spec.split(" ");
             boolean v6only = t[0].endsWith("6only");
             Proto p = Proto.parse(t[0].replace("6only", ""));
             int c = t[1].lastIndexOf(':');
             String a = t[1].substring(0, c).replace("[", "").replace("]", "");
-            listeners.add(new Listener(p, Ip.parse(a), Integer.parseInt(t[1].substring(c + 1)), v6only, "test"));
+            listeners.add(new Listener(p, Ip.parse(a), Integer.parseInt(t[1].substring(c + 1)), v6only, process));
+            return this;
+        }
+
+        /**
+         * The host's native nftables ruleset from test resource {@code /nft/NAME.json} (nft 1.0.6's JSON of
+         * {@code /nft/NAME.nft}, taken in a namespace), read by the snapshot's own parser.
+         */
+        H nft(String name) {
+            String file = "/nft/" + name + ".json";
+            try (java.io.InputStream in = NetFixture.class.getResourceAsStream(file)) {
+                if (in == null) throw new IllegalArgumentException("no test resource " + file);
+                nft = dev.anyloop.snapshot.NftJsonParser.parse(file, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException | SnapshotException e) {
+                throw new IllegalArgumentException("test ruleset " + file + ": " + e.getMessage(), e);
+            }
             return this;
         }
 
@@ -231,32 +248,30 @@ final class NetFixture {
                     .computeIfAbsent(chain, x -> new ChainB());
         }
 
+        /**
+         * The chains as iptables-save would print them, read by the snapshot's own parser: one rule syntax, no second
+         * parser in the tests. Every chain that is not built in is a user chain.
+         */
         private Netfilter netfilter(Family f) {
-            Map<String, Map<String, ChainB>> tables = nf.getOrDefault(f, Map.of());
-            List<Table> out = new ArrayList<>();
-            for (Map.Entry<String, Map<String, ChainB>> t : tables.entrySet()) {
-                Set<String> user = new HashSet<>();
-                t.getValue().forEach((n, c) -> { if (c.user) user.add(n); });
-                List<Chain> chains = new ArrayList<>();
-                for (String b : Table.BUILTIN.get(t.getKey())) {
-                    ChainB c = t.getValue().getOrDefault(b, new ChainB());
-                    chains.add(Chain.builtin(b, c.policy.equals("DROP") ? new Target.Drop() : new Target.Accept(), rules(f, c, user)));
-                }
-                for (Map.Entry<String, ChainB> c : t.getValue().entrySet()) {
-                    if (c.getValue().user) chains.add(Chain.user(c.getKey(), rules(f, c.getValue(), user)));
-                }
-                out.add(new Table(t.getKey(), chains));
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, Map<String, ChainB>> t : nf.getOrDefault(f, Map.of()).entrySet()) {
+                List<String> builtin = IptablesTable.builtinsOf(t.getKey());
+                sb.append('*').append(t.getKey()).append('\n');
+                for (String b : builtin) sb.append(':').append(b).append(' ').append(t.getValue().getOrDefault(b, new ChainB()).policy).append(" [0:0]\n");
+                for (String c : t.getValue().keySet()) if (!builtin.contains(c)) sb.append(':').append(c).append(" - [0:0]\n");
+                t.getValue().forEach((c, chain) -> chain.rules.forEach(r -> sb.append("-A ").append(c).append(' ').append(r).append('\n')));
+                sb.append("COMMIT\n");
             }
-            return new Netfilter(f, out);
-        }
-
-        private List<Rule> rules(Family f, ChainB c, Set<String> user) {
-            return c.rules.stream().map(s -> RuleSpec.parse(f, s, user)).toList();
+            try {
+                return IptablesSaveParser.parse(name + "-" + f.word() + ".rules", sb.toString(), f);
+            } catch (SnapshotException e) {
+                throw new IllegalArgumentException("test rules of " + name + ": " + e.getMessage(), e);
+            }
         }
 
         DeviceState state() {
-            return new DeviceState(name, links, addresses, routes, rules, Sysctls.of(sysctls), netfilter(Family.V4),
-                    netfilter(Family.V6), listeners);
+            return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).rules(rules).sysctls(Sysctls.of(sysctls))
+                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).build();
         }
     }
 

@@ -100,6 +100,18 @@ class SimulatorScenariosTest {
             row("arp_ignore 1: a /32 on lo does not answer on-link", () -> { NetFixture n = Topologies.home(); n.host("laptop").route("10.1.1.1 dev eth0");
                     n.host("desktop").sysctl("net.ipv4.conf.all.arp_ignore", "1"); return n; },
                 "laptop", "10.1.1.1", "tcp/80", Verdict.NoNeighbour.class, "laptop"),
+            // T6 / AnswerSource: a UDP server on the wildcard without IP_PKTINFO answers from the route's source (checked in namespaces)
+            row("udp wildcard asked at a loopback address: answered from 192.168.1.20, dropped", () -> udpWildcard("socat"),
+                "laptop", "10.1.1.1", "udp/5353", Verdict.Dropped.class, "laptop"),
+            row("udp wildcard asked at the interface address: the route's source is the asked one", () -> udpWildcard("socat"),
+                "laptop", "192.168.1.20", "udp/5353", Verdict.Accepted.class, "laptop"),
+            row("udp wildcard with IP_PKTINFO (dnsmasq) answers from the asked address", () -> udpWildcard("dnsmasq"),
+                "laptop", "10.1.1.1", "udp/5353", Verdict.Accepted.class, "laptop"),
+            row("udp bound to the loopback address answers from it", () -> { NetFixture n = Topologies.home(); n.host("desktop").listen("udp 10.1.1.1:5353"); return n; },
+                "laptop", "10.1.1.1", "udp/5353", Verdict.Accepted.class, "laptop"),
+            row("tcp on the wildcard answers from the asked address", Topologies::home, "iot", "10.1.1.1", "tcp/22", Verdict.Accepted.class, "iot"),
+            row("udp wildcard reached over IPv6 at a loopback address", () -> { NetFixture n = Topologies.home(); n.host("desktop").listen("udp [::]:5353", "socat"); return n; },
+                "laptop", "fd00:10::1", "udp/5353", Verdict.Dropped.class, "laptop"),
             row("policy rule prohibit", () -> { NetFixture n = Topologies.home(); n.host("router").rule("100: from 192.168.2.0/24 to 10.1.1.1/32 prohibit"); return n; },
                 "iot", "10.1.1.1", "icmp", Verdict.NoRoute.class, "router")
         );
@@ -121,6 +133,14 @@ class SimulatorScenariosTest {
     }
 
     @Test
+    void theTraceSaysWhereAWildcardUdpAnswerComesFrom() {
+        RoundTrip rt = udpWildcard("socat").sim().roundTrip("laptop", Ip.parse("10.1.1.1"), Proto.UDP, 5353);
+        assertThat(rt.render()).contains("udp socket 0.0.0.0:5353 (socat) is bound to the wildcard and does not use IP_PKTINFO")
+                .contains("the answer comes from 192.168.1.20, not from the asked 10.1.1.1: the client's connected socket drops it");
+        assertThat(udpWildcard("socat").sim().reachable("laptop", Ip.parse("10.1.1.1"), Proto.UDP, 5353)).isFalse();
+    }
+
+    @Test
     void unknownHostIsRefusedWithTheKnownNames() {
         Simulator sim = Topologies.home().sim();
         assertThatThrownBy(() -> sim.roundTrip("nas", Ip.parse("10.1.1.1"), Proto.TCP, 80))
@@ -129,6 +149,12 @@ class SimulatorScenariosTest {
     }
 
     // ---- fixtures ------------------------------------------------------------------------------
+
+    static NetFixture udpWildcard(String process) {
+        NetFixture n = Topologies.home();
+        n.host("desktop").listen("udp 0.0.0.0:5353", process);
+        return n;
+    }
 
     static NetFixture dnatToLoopback(boolean localnet) {
         NetFixture n = Topologies.home();

@@ -94,6 +94,8 @@ class IpRouteParserTest {
         "[{\"dst\":\"10.53.0.53\",\"gateway\":\"10.1.1.11\",\"dev\":\"srv\",\"protocol\":\"12\",\"metric\":1077}]|10.53.0.53 via 10.1.1.11 dev srv proto bird metric 1077",
         "[{\"dst\":\"10.53.0.53\",\"gateway\":\"10.1.1.11\",\"dev\":\"srv\",\"protocol\":\"anyloop\",\"metric\":1}]|10.53.0.53 via 10.1.1.11 dev srv proto 77 metric 1",
         "[{\"type\":\"throw\",\"dst\":\"10.0.0.0/8\",\"table\":\"7\"}]|throw 10.0.0.0/8 table 7 proto boot",
+        // a host with /etc/iproute2/rt_protos.d/anyloop.conf names protocol 77
+        "[{\"dst\":\"10.9.0.0/16\",\"dev\":\"e\",\"protocol\":\"anyloop\"}]|10.9.0.0/16 dev e proto 77",
     })
     void unusualButValidShapes(String json, String expected) throws SnapshotException {
         assertThat(IpRouteParser.parse("ip-route.json", json, Optional.empty())).extracting(Route::toString).containsExactly(expected);

@@ -98,6 +98,8 @@ class IptablesSaveParserTest {
         "-A INPUT -j REJECT --reject-with icmp-host-prohibited|=> REJECT(icmp-host-prohibited)",
         "-A INPUT -j LOG --log-prefix \"x y \" --log-level 4|=> LOG(x y )",
         "-A INPUT -j LOG --log-prefix a --log-uid --log-tcp-sequence|=> LOG(a)",
+        // found by RuleRoundTripTest: xtables_save_string leaves a value of [A-Za-z0-9_-] unquoted, even "-0"
+        "-A INPUT -j LOG --log-prefix -0|=> LOG(-0)",
         "-A INPUT -j USER|=> jump(USER)",
         "-A INPUT -g USER|=> goto(USER)",
         "-A INPUT -j RETURN|=> RETURN",
