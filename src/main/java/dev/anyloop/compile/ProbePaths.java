@@ -39,12 +39,12 @@ final class ProbePaths {
         return out;
     }
 
-    /** On a router: one rule per probe pair. */
+    /** On a router: one rule per probe pair, anyloop's own (protocol 77), so apply adds and removes it like its routes. */
     static List<PolicyRule> rules(Intent intent, HostDef h) {
         List<PolicyRule> out = new ArrayList<>();
         for (Pair p : ProbePairs.of(intent, h.name())) {
             out.add(new PolicyRule(p.family(), p.table(), false, Optional.of(Prefix.host(p.source())), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), PolicyRule.Action.LOOKUP, p.table()));
+                    Optional.empty(), Optional.empty(), Optional.empty(), PolicyRule.Action.LOOKUP, p.table()).withProto(Route.PROTO_ANYLOOP));
         }
         return out;
     }

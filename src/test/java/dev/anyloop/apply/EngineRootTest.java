@@ -38,7 +38,7 @@ class EngineRootTest {
             assertThat(first.changed()).isTrue();
             assertThat(first.plan().changes()).isNotEmpty();
             assertThat(h.show("ip", "route", "show", "10.53.0.53")).containsPattern("via 192.168.1.53 dev eth1 proto (77|anyloop) metric 1");
-            assertThat(h.show("iptables-save")).contains(":AL-FWD-web - [0:0]").contains("-A FORWARD -d 10.10.10.10/32 -j AL-FWD-web");
+            assertThat(h.show("iptables-save")).contains(":AL-FWD-web - [0:0]").contains("-A FORWARD -d 10.10.10.10/32 -m comment --comment \"anyloop service web: forwarded to it (T3)\" -j AL-FWD-web");
             assertThat(h.show("sysctl", "-n", "net.ipv4.ip_forward").strip()).isEqualTo("1");
             assertThat(h.show("ip", "route", "show", "192.168.1.0/24")).contains("src 10.255.0.1");
 
@@ -68,7 +68,8 @@ class EngineRootTest {
             h.sh("iptables", "-F", "AL-FWD-dns");
             h.sh("ip", "route", "del", "10.53.0.53/32", "via", "192.168.1.54", "metric", "2");
             h.sh("ip", "addr", "del", "10.53.0.1/32", "dev", "lo");
-            h.sh("iptables", "-D", "FORWARD", "-d", "10.10.10.43/32", "-j", "AL-FWD-pi-https");
+            h.sh("iptables", "-D", "FORWARD", "-d", "10.10.10.43/32", "-m", "comment", "--comment",
+                    "anyloop service pi-https: forwarded to it (T3)", "-j", "AL-FWD-pi-https");
             h.sh("iptables", "-I", "FORWARD", "1", "-s", "203.0.113.9/32", "-j", "DROP");
             Engine.Outcome r = engine(h).apply(router, iptables());
             assertThat(r.plan().changes()).extracting(Change::describe).containsExactlyInAnyOrder(
@@ -76,7 +77,7 @@ class EngineRootTest {
                     "+ 10.53.0.53 via 192.168.1.54 dev eth1 proto 77 metric 2",
                     "~ ipv4 filter AL-FWD-dns (0 -> 2 rules)",
                     // after the foreign DROP someone put on top and the three jumps before it
-                    "+ ipv4 filter FORWARD #5: -d 10.10.10.43/32 -j AL-FWD-pi-https");
+                    "+ ipv4 filter FORWARD #5: -d 10.10.10.43/32 -m comment --comment \"anyloop service pi-https: forwarded to it (T3)\" -j AL-FWD-pi-https");
             assertThat(h.show("iptables-save")).contains("-A FORWARD -s 203.0.113.9/32 -j DROP");
             assertThat(engine(h).apply(router, iptables()).plan().changes()).isEmpty();
         }
@@ -247,8 +248,9 @@ class EngineRootTest {
             Engine.Outcome r = engine(h).apply(without, iptables());
             assertThat(r.plan().changes()).extracting(Change::describe).containsExactlyInAnyOrder(
                     "- 10.10.10.43/32 dev lo",
-                    "- ipv4 filter INPUT: -d 10.10.10.43/32 -j AL-IN-pi-https",
-                    "- ipv4 filter AL-IN-pi-https (5 rules)",
+                    "- ipv4 filter INPUT: -d 10.10.10.43/32 -m comment --comment \"anyloop service pi-https: to 10.10.10.43 (T4)\" -j AL-IN-pi-https",
+                    // replies, lo, two allowed segments, watch's probe sources (health:), then DROP
+                    "- ipv4 filter AL-IN-pi-https (6 rules)",
                     "- ipv4 filter AL-PORTS-pi-https (3 rules)");
             assertThat(h.show("ip", "addr", "show", "dev", "lo")).contains("10.53.0.53/32", "10.99.0.1/32").doesNotContain("10.10.10.43");
             assertThat(h.show("iptables-save")).contains("AL-IN-dns").doesNotContain("pi-https");

@@ -32,9 +32,12 @@ class ApplyCliRootTest {
 
     @Test
     void aFailingCheckRefusesWithItsTraceAndForceAppliesAnyway() throws Exception {
-        // home.yaml plus one expectation the network does not meet: ssh to web from the laptop
+        // home.yaml with one expectation the network does not meet: ssh to web from the laptop expected to work
         Path file = tmp.resolve("home-failing.yaml");
-        Files.writeString(file, Files.readString(Path.of(FILE)) + "  - { from: laptop, to: web, port: tcp/22, reachable: true }\n");
+        String home = Files.readString(Path.of(FILE));
+        String flipped = home.replace("{ from: laptop, to: web, port: tcp/22, reachable: false }", "{ from: laptop, to: web, port: tcp/22, reachable: true }");
+        assertThat(flipped).isNotEqualTo(home);
+        Files.writeString(file, flipped);
         try (LiveHost h = LiveHost.forState(PI1)) {
             String before = h.everything();
             Cli refused = Cli.run(run("apply", file.toString(), h));
@@ -93,8 +96,8 @@ class ApplyCliRootTest {
             // namespace, which the snapshot's listeners say too
             Cli t = Cli.run("trace", "--snapshot", snap.toString(), "--from", "pi1", "--to", "10.53.0.53", "--proto", "udp", "--port", "53");
             assertThat(t.exit()).as(t.out() + t.err()).isEqualTo(1);
-            assertThat(t.out()).contains("local 10.53.0.53 table local dev lo", "filter INPUT rule 1: -d 10.53.0.53/32 -j AL-IN-dns",
-                    "filter AL-PORTS-dns rule 1: -p udp -m udp --dport 53 -j ACCEPT", "nothing listens on udp 10.53.0.53:53");
+            assertThat(t.out()).contains("local 10.53.0.53 table local dev lo", "filter INPUT rule 1: -d 10.53.0.53/32 -m comment --comment \"anyloop service dns: to 10.53.0.53 (T4)\" -j AL-IN-dns",
+                    "filter AL-PORTS-dns rule 1: -p udp -m udp --dport 53 -m comment --comment \"anyloop service dns: port udp/53\" -j ACCEPT", "nothing listens on udp 10.53.0.53:53");
         }
         // and this machine itself, read only (snapshot never writes to a host)
         Path local = tmp.resolve("local").resolve("this");

@@ -68,21 +68,28 @@ final class Consistency {
             boolean there = l.listeners().stream().anyMatch(y -> y.proto() == x.proto() && y.port() == x.port() && y.address().equals(x.address()));
             if (!there) out.add(h + "listener " + x + " is not live; live: " + l.listeners());
         }
-        if (backend == dev.anyloop.apply.Backend.NFT) {
-            boolean rules = !g.ipv4().isEmpty() || !g.ipv6().isEmpty();
+        // On the nft backend the lab does what a host does: other tools' rules stay in iptables (LabHost), anyloop's
+        // chains and the jumps into them go into its one inet table through the engine.
+        boolean nft = backend == dev.anyloop.apply.Backend.NFT;
+        if (nft) {
+            DeviceState owned = dev.anyloop.apply.Ownership.ownedState(g, true);
+            boolean rules = !owned.ipv4().isEmpty() || !owned.ipv6().isEmpty();
             boolean table = l.nftables().table(dev.anyloop.state.nft.NftFamily.INET, dev.anyloop.render.NftRenderer.TABLE).isPresent();
             if (rules != table) out.add(h + "nft table inet anyloop " + (table ? "is live without rules" : "is not live"));
-            if (!l.ipv4().isEmpty() || !l.ipv6().isEmpty()) out.add(h + "iptables rules are live on the nft backend");
-            return;
         }
         for (Family f : Family.values()) {
             for (Table t : g.netfilter(f).tables()) {
                 for (Chain c : t.chains()) {
+                    if (nft && dev.anyloop.apply.Ownership.ownsChain(c.name())) {
+                        if (l.netfilter(f).chain(t.name(), c.name()).isPresent()) out.add(h + f.word() + " " + t.name() + " " + c.name() + " is in iptables on the nft backend");
+                        continue;
+                    }
+                    List<dev.anyloop.state.Rule> want = nft ? c.rules().stream().filter(r -> !dev.anyloop.apply.Ownership.ownsRule(r)).toList() : c.rules();
                     Optional<Chain> lc = l.netfilter(f).chain(t.name(), c.name());
-                    if (c.rules().isEmpty() && c.policy().map(p -> p instanceof dev.anyloop.state.Target.Accept).orElse(false) && lc.isEmpty()) continue;
+                    if (want.isEmpty() && c.policy().map(p -> p instanceof dev.anyloop.state.Target.Accept).orElse(false) && lc.isEmpty()) continue;
                     if (lc.isEmpty()) {
                         out.add(h + f.word() + " " + t.name() + " " + c.name() + " is not live");
-                    } else if (!canonical(lc.get().rules()).equals(canonical(c.rules())) || !lc.get().policy().equals(c.policy())) {
+                    } else if (!canonical(lc.get().rules()).equals(canonical(want)) || !lc.get().policy().equals(c.policy())) {
                         out.add(h + f.word() + " " + t.name() + " " + c.name() + " differs: generated " + c + ", live " + lc.get());
                     }
                 }

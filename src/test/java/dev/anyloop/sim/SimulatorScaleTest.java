@@ -36,30 +36,17 @@ class SimulatorScaleTest {
         return n;
     }
 
+    /** Correctness at scale only: the speed is measured by bench/reach (JMH), never asserted here. */
     @Test
-    void roundTripsPerSecondOnOneThread() {
+    void randomPairsOfAThousandHostsReachEachOther() {
         Simulator sim = big().sim();
         Random rnd = new Random(1);
-        int n = 20_000;
-        String[] from = new String[n];
-        Ip[] to = new Ip[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < 5_000; i++) {
             int r1 = rnd.nextInt(ROUTERS), h1 = rnd.nextInt(HOSTS_PER_ROUTER);
             int r2 = rnd.nextInt(ROUTERS), h2 = rnd.nextInt(HOSTS_PER_ROUTER);
-            from[i] = "h" + r1 + "-" + h1;
-            to[i] = Ip.parse("10." + r2 + "." + (1 + h2 / 200) + "." + (2 + h2 % 200));
+            String from = "h" + r1 + "-" + h1;
+            Ip to = Ip.parse("10." + r2 + "." + (1 + h2 / 200) + "." + (2 + h2 % 200));
+            assertThat(sim.reachable(from, to, Proto.TCP, 80)).as("%s -> %s tcp/80", from, to).isTrue();
         }
-        for (int i = 0; i < n; i++) assertThat(sim.reachable(from[i], to[i], Proto.TCP, 80)).isTrue(); // warm up, and all must pass
-        // CPU time of this thread, not wall time: the build machine is shared and often oversubscribed
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long wall0 = System.nanoTime();
-        long t0 = mx.getCurrentThreadCpuTime();
-        int rounds = 5;
-        for (int k = 0; k < rounds; k++) for (int i = 0; i < n; i++) sim.reachable(from[i], to[i], Proto.TCP, 80);
-        double perSec = rounds * n / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
-        double wall = rounds * n / ((System.nanoTime() - wall0) / 1e9);
-        System.out.printf("simulator: %.0f round trips per CPU second on one thread, %.0f/s wall (1000 hosts, 100k routes, 10k rules)%n",
-                perSec, wall);
-        assertThat(perSec).isGreaterThan(20_000);
     }
 }

@@ -32,7 +32,7 @@ class WatchPlanTest {
         WatchPlan.Item pi2 = p.items().get(3);
         assertThat(pi2.route().toString()).isEqualTo("10.53.0.53 via 192.168.1.54 dev eth1 proto 77 metric 2");
         assertThat(pi2.path().orElseThrow().source()).isEqualTo(Ip.parse("10.255.1.3"));
-        assertThat(pi2.path().orElseThrow().rule().toString()).isEqualTo("7703: from 10.255.1.3/32 lookup 7703");
+        assertThat(pi2.path().orElseThrow().rule().toString()).isEqualTo("7703: from 10.255.1.3/32 lookup 7703 proto 77");
         assertThat(pi2.path().orElseThrow().tableRoute().toString()).isEqualTo("10.53.0.53 table 7703 via 192.168.1.54 dev eth1 proto 77");
         assertThat(pi2.instance().rank()).isEqualTo(1);
         assertThat(p.checked()).hasSize(5);
