@@ -57,10 +57,13 @@ class ApplyCliRootTest {
     void dryRunAndJsonTellWhatWouldChangeAndWhatDid() throws Exception {
         try (LiveHost h = LiveHost.forState(PI1)) {
             String before = h.everything();
-            Cli dry = Cli.run(run("apply", FILE, h, "--dry-run"));
+            Path page = tmp.resolve("pi1.html");
+            Cli dry = Cli.run(run("apply", FILE, h, "--dry-run", "--report", page.toString()));
             assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
             assertThat(dry.out()).contains("+ 10.53.0.53/32 dev lo").doesNotContain("applied");
             assertThat(h.everything()).isEqualTo(before);
+            // the report of the dry run: pi1 as read from the namespace among the others as planned, and what it misses
+            assertThat(Files.readString(page)).contains("<html", "pi1 is as read from network namespace " + h.ns, "10.53.0.53");
 
             Cli pending = Cli.run(run("diff", FILE, h, "--json"));
             assertThat(pending.exit()).as(pending.err()).isEqualTo(1);
