@@ -39,9 +39,10 @@ final class Attempts {
             public Supplier<Attempt> dns(CheckSpec.Dns c) {
                 InetSocketAddress to = new InetSocketAddress(address, c.port());
                 long t = c.timing().timeout().toNanos();
-                if (c.transport() == Proto.TCP) return () -> new Stream(t, source, to, new DnsOverTcp(new DnsQuery(c)));
+                DnsQuery.Question q = new DnsQuery.Question(c);
+                if (c.transport() == Proto.TCP) return () -> new Stream(t, source, to, new DnsOverTcp(new DnsQuery(q)));
                 UdpSocket socket = new UdpSocket(source, to);
-                return () -> new Datagram(t, socket, new DnsQuery(c));
+                return () -> new Datagram(t, socket, new DnsQuery(q));
             }
 
             public Supplier<Attempt> icmp(CheckSpec.Icmp c) {

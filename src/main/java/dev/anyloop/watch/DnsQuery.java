@@ -21,33 +21,55 @@ final class DnsQuery {
     /** What an answer says: ok, a failure, or foreign (another query's answer: ignore it). */
     record Verdict(boolean ok, boolean foreign, String detail) { }
 
-    private final CheckSpec.Dns check;
-    private final int id;
-    private final Record question;
+    /** What every query of one check asks, built once: the question and its wire form (ID 0). */
+    static final class Question {
+        final CheckSpec.Dns check;
+        final Record record;
+        private final byte[] wire;
 
-    DnsQuery(CheckSpec.Dns check) { this(check, ThreadLocalRandom.current().nextInt(0x10000)); }
-
-    private DnsQuery(CheckSpec.Dns check, int id) {
-        this.check = check;
-        this.id = id;
-        try {
-            this.question = Record.newRecord(Name.fromString(check.name(), Name.root), Type.value(check.type()), DClass.IN);
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("invalid DNS name '" + check.name() + "': " + e.getMessage(), e);
+        Question(CheckSpec.Dns check) {
+            this.check = check;
+            try {
+                this.record = Record.newRecord(Name.fromString(check.name(), Name.root), Type.value(check.type()), DClass.IN);
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("invalid DNS name '" + check.name() + "': " + e.getMessage(), e);
+            }
+            Message m = Message.newQuery(record);
+            m.getHeader().setID(0);
+            this.wire = m.toWire();
         }
+    }
+
+    private final Question q;
+    private final CheckSpec.Dns check;
+    private final Record question;
+    private final int id;
+
+    DnsQuery(CheckSpec.Dns check) { this(new Question(check)); }
+
+    /** A query of {@code q} with a random ID. */
+    DnsQuery(Question q) { this(q, ThreadLocalRandom.current().nextInt(0x10000)); }
+
+    private DnsQuery(Question q, int id) {
+        this.q = q;
+        this.check = q.check;
+        this.question = q.record;
+        this.id = id;
     }
 
     int id() { return id; }
 
     /** The same query with another ID (this one is in flight already). */
-    DnsQuery again() { return new DnsQuery(check, (id + 1) & 0xffff); }
+    DnsQuery again() { return new DnsQuery(q, (id + 1) & 0xffff); }
 
     private static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
 
+    /** The query on the wire: the question's bytes with this ID in the header's first two bytes (RFC 1035 4.1.1). */
     byte[] wire() {
-        Message m = Message.newQuery(question);
-        m.getHeader().setID(id);
-        return m.toWire();
+        byte[] m = q.wire.clone();
+        m[0] = (byte) (id >>> 8);
+        m[1] = (byte) id;
+        return m;
     }
 
     Verdict judge(byte[] answer) {
