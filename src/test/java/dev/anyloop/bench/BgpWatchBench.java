@@ -99,7 +99,7 @@ public final class BgpWatchBench {
                 // ExaBGP in place of BIRD and watch on site A's servers, its healthcheck checking the local dnsmasq
                 LabWatch.stop(LAB);
                 for (String h : List.of("dns-a1", "dns-a2")) OS.run(List.of("kill", "-TERM", Long.toString(bird.pid(h).orElseThrow()))).orThrow();
-                for (String h : List.of("dns-a1", "dns-a2")) exabgp.add(BgpBaselineBench.startExabgp(intent, plan, h));
+                for (String h : List.of("dns-a1", "dns-a2")) exabgp.add(BgpBaselineBench.startExabgp(intent, plan, h, RUN));
                 answers.awaitServedBy("dns-a1", RECOVER);
                 List<Double> exa = new ArrayList<>();
                 for (int r = 1; r <= exaRuns; r++) {
