@@ -69,7 +69,13 @@ public final class Birdc implements Announcer {
 
     @Override
     public Map<String, Map<Family, Boolean>> announcements() {
-        return announcementsIn(run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\"")).out());
+        CommandRunner.Result r = run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\""));
+        // birdc exits 1 for "No protocols match" (no announcements) and when BIRD does not answer at all: only the
+        // first is an answer ("Unable to connect to server control socket (PATH): ..." on stderr is not)
+        if (!r.ok() && !r.out().contains("No protocols match")) {
+            throw new IllegalStateException("birdc -s " + socket + " show protocols: " + (r.err() + r.out()).strip());
+        }
+        return announcementsIn(r.out());
     }
 
     /**

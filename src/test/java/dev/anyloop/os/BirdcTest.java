@@ -43,6 +43,14 @@ class BirdcTest {
         assertThat(Birdc.announcedIn(HEADER + "announcement Static master4 up 22:10:01.123\n")).isEmpty();
     }
 
+    /** A BIRD that does not answer is an error (watch refuses to start, or logs read-failed), not "no announcements". */
+    @Test
+    void aBirdThatDoesNotAnswerIsAnError() {
+        Birdc b = new Birdc(new CommandRunner(), java.util.Optional.empty(), java.nio.file.Path.of("/nonexistent/anyloop-birdc-test.ctl"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(b::announcements).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("/nonexistent/anyloop-birdc-test.ctl");
+    }
+
     @Test
     void describeNamesTheSocketAndNamespace() {
         Birdc b = new Birdc(new CommandRunner(), java.util.Optional.of("al-x-dns-a1"), java.nio.file.Path.of("/run/x/dns-a1.ctl"));
