@@ -60,6 +60,7 @@ final class NetFixture {
         final List<Listener> listeners = new ArrayList<>();
         /** The native nftables ruleset, as {@code nft -j list ruleset} printed it. */
         dev.anyloop.state.nft.NftRuleset nft = dev.anyloop.state.nft.NftRuleset.empty();
+        dev.anyloop.state.IpSet.Sets ipsets = dev.anyloop.state.IpSet.Sets.none();
         /** family -> table -> chain -> (policy, rule specs). */
         final Map<Family, Map<String, Map<String, ChainB>>> nf = new HashMap<>();
 
@@ -209,6 +210,16 @@ final class NetFixture {
             return this;
         }
 
+        /** The host's ipsets from {@code ipset save} text, read by the snapshot's own parser. */
+        H ipsets(String save) {
+            try {
+                ipsets = dev.anyloop.snapshot.IpsetSaveParser.parse("ipset.txt", save);
+            } catch (SnapshotException e) {
+                throw new IllegalArgumentException("test ipsets: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
         /** Appends "-A CHAIN rule" to {@code table} (IPv4; {@link #ip6tables} for IPv6). */
         H iptables(String table, String chain, String rule) { return nfRule(Family.V4, table, chain, rule); }
 
@@ -271,7 +282,7 @@ final class NetFixture {
 
         DeviceState state() {
             return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).rules(rules).sysctls(Sysctls.of(sysctls))
-                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).build();
+                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).ipsets(ipsets).build();
         }
     }
 
