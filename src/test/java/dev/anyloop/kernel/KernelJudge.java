@@ -70,12 +70,28 @@ final class KernelJudge {
      */
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend, Map<String, String> nft)
             throws Exception {
+        Map<String, List<Setup>> setup = new java.util.LinkedHashMap<>();
+        nft.forEach((h, text) -> setup.put(h, List.of(new Setup(List.of("nft", "-f", "-"), text))));
+        return judgeWith(lab, generated, dir, planner, backend, setup);
+    }
+
+    /** A command run in a host's namespace after the lab is up and before the snapshot, with its stdin. */
+    record Setup(List<String> argv, String stdin) { }
+
+    /**
+     * As {@link #judge(String, Network, Path, ProbePlanner)} with the lab's firewall backend and commands run on some
+     * hosts once the lab is up (a host's own nftables.service, ipset restore, iptables-restore --noflush).
+     */
+    Result judgeWith(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend,
+                     Map<String, List<Setup>> setup) throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
         Lab l = Lab.up(plan, generated, backend);
         try {
-            for (Map.Entry<String, String> e : nft.entrySet()) {
-                netns.exec(plan.namespaceOf(e.getKey()), List.of("nft", "-f", "-"), Optional.of(e.getValue()), Duration.ofSeconds(20)).orThrow();
+            for (Map.Entry<String, List<Setup>> e : setup.entrySet()) {
+                for (Setup c : e.getValue()) {
+                    netns.exec(plan.namespaceOf(e.getKey()), c.argv(), Optional.of(c.stdin()), Duration.ofSeconds(20)).orThrow();
+                }
             }
             KernelDiagnostics diag = new KernelDiagnostics(netns, plan, dir);
             diag.linksAfterUp();
