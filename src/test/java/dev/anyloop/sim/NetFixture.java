@@ -156,9 +156,13 @@ final class NetFixture {
             Optional<String> iif = Optional.empty();
             PolicyRule.Action action = PolicyRule.Action.LOOKUP;
             int table = 0;
+            int suppress = -1;
+            Optional<Long> fwmark = Optional.empty();
             for (int i = 1; i < t.length; i++) {
                 switch (t[i]) {
                     case "not": not = true; break;
+                    case "suppress_prefixlength": suppress = Integer.parseInt(t[++i]); break;
+                    case "fwmark": fwmark = Optional.of(Long.decode(t[++i])); break;
                     case "from": from = t[++i].equals("all") ? Optional.empty() : Optional.of(Prefix.parse(t[i])); break;
                     case "to": to = Optional.of(Prefix.parse(t[++i])); break;
                     case "iif": iif = Optional.of(t[++i]); break;
@@ -168,7 +172,7 @@ final class NetFixture {
             }
             Family fam = f;
             if (rules.stream().noneMatch(r -> r.family() == fam)) rules.addAll(PolicyRule.defaults(f));
-            rules.add(new PolicyRule(f, prio, not, from, to, iif, Optional.empty(), Optional.empty(), action, table));
+            rules.add(new PolicyRule(f, prio, not, from, to, iif, Optional.empty(), fwmark, action, table).withSuppressPrefixlen(suppress));
             return this;
         }
 
