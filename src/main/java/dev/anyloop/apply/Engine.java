@@ -610,8 +610,11 @@ public final class Engine {
         }
         Owned back = new Owned(original.addresses(), original.routes(), original.srcRoutes(), original.rules(), original.sysctls(),
                 original.chains(), original.jumps(), Map.of(), original.nft());
-        // armed before the step runs: whatever part of it happens, the timer takes the host back to where the change began
-        stageUndo(pending, Planner.plan(p.target, back, Planner.NftMemory.NONE));
+        // armed before the step runs: whatever part of it happens, the timer takes the host back to where the change began;
+        // planned from the host as the step leaves it, its other tools' chains included (the jumps sit among their rules)
+        Owned stepped = new Owned(p.target.addresses(), p.target.routes(), p.target.srcRoutes(), p.target.rules(), p.target.sysctls(),
+                p.target.chains(), p.target.jumps(), Planner.parentsAfter(p.liveOwned.parents(), p.plan.changes()), p.target.nft());
+        stageUndo(pending, Planner.plan(stepped, back, Planner.NftMemory.NONE));
         String jid = newId();
         Path journal = store.journal(jid);
         store.writeFiles(journal.resolve("before"), p.live.snapshot.files());
