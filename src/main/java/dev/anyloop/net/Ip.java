@@ -32,15 +32,43 @@ public final class Ip implements Comparable<Ip> {
     public static Ip parse(String text) {
         if (text == null || text.isEmpty()) throw new IllegalArgumentException("Invalid IP address '': empty");
         if (text.indexOf(':') >= 0) return parseV6(text);
-        return parseV4(text);
+        long v = v4OrMinus(text);
+        return v >= 0 ? new Ip(Family.V4, 0, v) : parseV4(text);
     }
 
     public static Optional<Ip> tryParse(String text) {
+        if (text == null || text.isEmpty()) return Optional.empty();
+        if (text.indexOf(':') < 0) {
+            // snapshot parsers ask this of every word that may be an address: no exception for the ones that are not
+            long v = v4OrMinus(text);
+            return v >= 0 ? Optional.of(new Ip(Family.V4, 0, v)) : Optional.empty();
+        }
         try {
             return Optional.of(parse(text));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * A dotted quad's value, or -1 where {@link #parseV4} refuses it (the same rules: four octets of one to three
+     * decimal digits, no leading zero, none over 255), in one pass without allocating.
+     */
+    private static long v4OrMinus(String text) {
+        long v = 0;
+        int octets = 0, n = text.length(), i = 0;
+        while (i <= n) {
+            int start = i, o = 0;
+            while (i < n && text.charAt(i) >= '0' && text.charAt(i) <= '9') o = o * 10 + (text.charAt(i++) - '0');
+            int len = i - start;
+            if (len == 0 || len > 3 || (len > 1 && text.charAt(start) == '0') || o > 255) return -1;
+            v = (v << 8) | o;
+            octets++;
+            if (i == n) break;
+            if (text.charAt(i) != '.' || octets == 4) return -1;
+            i++;
+        }
+        return octets == 4 ? v : -1;
     }
 
     private static Ip parseV4(String text) {

@@ -71,23 +71,32 @@ public record DeviceState(String host, List<Link> links, List<Address> addresses
 
     public List<PolicyRule> rules(Family f) { return rules.stream().filter(r -> r.family() == f).toList(); }
 
-    public DeviceState withLinks(List<Link> v) { return toBuilder().links(v).build(); }
+    // each with... shares every other part (immutable) with this state, the very same objects: the simulator keeps
+    // what it compiled from a part that is identical (a failover scenario changes one host's routes only)
+    public DeviceState withLinks(List<Link> v) { return new DeviceState(host, v, addresses, routes, rules, sysctls, ipv4, ipv6, listeners, nftables, ipsets); }
 
-    public DeviceState withAddresses(List<Address> v) { return toBuilder().addresses(v).build(); }
+    public DeviceState withAddresses(List<Address> v) { return new DeviceState(host, links, v, routes, rules, sysctls, ipv4, ipv6, listeners, nftables, ipsets); }
 
-    public DeviceState withRoutes(List<Route> v) { return toBuilder().routes(v).build(); }
+    public DeviceState withRoutes(List<Route> v) { return new DeviceState(host, links, addresses, v, rules, sysctls, ipv4, ipv6, listeners, nftables, ipsets); }
 
-    public DeviceState withRules(List<PolicyRule> v) { return toBuilder().rules(v).build(); }
+    public DeviceState withRules(List<PolicyRule> v) { return new DeviceState(host, links, addresses, routes, v, sysctls, ipv4, ipv6, listeners, nftables, ipsets); }
 
-    public DeviceState withSysctls(Sysctls v) { return toBuilder().sysctls(v).build(); }
+    public DeviceState withSysctls(Sysctls v) { return new DeviceState(host, links, addresses, routes, rules, v, ipv4, ipv6, listeners, nftables, ipsets); }
 
-    public DeviceState withNetfilter(Netfilter v4, Netfilter v6) { return toBuilder().netfilter(v4).netfilter(v6).build(); }
+    public DeviceState withNetfilter(Netfilter a, Netfilter b) {
+        Netfilter v4 = ipv4, v6 = ipv6;
+        for (Netfilter nf : List.of(a, b)) {
+            if (nf.family() == Family.V4) v4 = nf;
+            else v6 = nf;
+        }
+        return new DeviceState(host, links, addresses, routes, rules, sysctls, v4, v6, listeners, nftables, ipsets);
+    }
 
-    public DeviceState withListeners(List<Listener> v) { return toBuilder().listeners(v).build(); }
+    public DeviceState withListeners(List<Listener> v) { return new DeviceState(host, links, addresses, routes, rules, sysctls, ipv4, ipv6, v, nftables, ipsets); }
 
-    public DeviceState withNftables(NftRuleset v) { return toBuilder().nftables(v).build(); }
+    public DeviceState withNftables(NftRuleset v) { return new DeviceState(host, links, addresses, routes, rules, sysctls, ipv4, ipv6, listeners, v, ipsets); }
 
-    public DeviceState withIpsets(IpSet.Sets v) { return toBuilder().ipsets(v).build(); }
+    public DeviceState withIpsets(IpSet.Sets v) { return new DeviceState(host, links, addresses, routes, rules, sysctls, ipv4, ipv6, listeners, nftables, v); }
 
     /** Collects a host's parts in any order; lists keep the order they were added in. */
     public static final class Builder {

@@ -3,6 +3,12 @@ package dev.anyloop.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,5 +63,27 @@ class IpTest {
         assertThat(Prefix.containing(Ip.parse("10.0.0.5"), 24)).isEqualTo(Prefix.parse("10.0.0.0/24"));
         assertThat(Prefix.parse("fd00:1::/64").contains(Prefix.parse("fd00:1::5/128"))).isTrue();
         assertThat(Prefix.parse("0.0.0.0/0").contains(Ip.parse("1.2.3.4"))).isTrue();
+    }
+
+    /** tryParse's one-pass IPv4 reader accepts exactly what parse's octet-by-octet checks accept. */
+    @Property(tries = 3000)
+    void tryParseAgreesWithParseOnDotsAndDigits(@ForAll @StringLength(max = 17) @CharRange(from = '0', to = '9') @CharRange(from = '.', to = '.')
+            @CharRange(from = 'x', to = 'x') String text) {
+        Optional<Ip> strict;
+        try {
+            strict = Optional.of(Ip.parse(text));
+        } catch (IllegalArgumentException e) {
+            strict = Optional.empty();
+        }
+        assertThat(Ip.tryParse(text)).isEqualTo(strict);
+    }
+
+    @Property(tries = 2000)
+    void everyDottedQuadReadsAsItsValue(@ForAll @IntRange(max = 255) int a, @ForAll @IntRange(max = 255) int b,
+                                        @ForAll @IntRange(max = 255) int c, @ForAll @IntRange(max = 255) int d) {
+        String text = a + "." + b + "." + c + "." + d;
+        assertThat(Ip.parse(text).toString()).isEqualTo(text);
+        assertThat(Ip.tryParse(text)).contains(Ip.parse(text));
+        assertThat(Ip.tryParse("0" + text)).as("a leading zero or a fourth digit").isEmpty();
     }
 }
