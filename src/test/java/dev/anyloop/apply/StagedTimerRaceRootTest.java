@@ -26,15 +26,17 @@ class StagedTimerRaceRootTest {
         DeviceState pi2 = EngineRootTest.host("pi2");
         try (LiveHost h = LiveHost.forState(pi2, "flrace")) {
             Engine.Options iptables = Engine.Options.of(Backend.IPTABLES).withoutProtoName();
-            String id = new Engine(h.target(), state).arm(1);
-            // the step's script sleeps 3 s once it has begun (after it marked the change applied): the 1 s timer comes due mid-step
+            String id = new Engine(h.target(), state).arm(60);
+            Path pending = new Engine(h.target(), state).stateDir().resolve("pending").resolve(id);
+            // once the step's script has begun (it marked the change applied), the timer is made due (its limit, read every
+            // second, set to 0) and the step goes on for 3 s more: the timer comes due mid-step however loaded the machine is
+            String due = "echo 0 > '" + pending.resolve(TimerScript.SECONDS) + "'\nsleep 3";
             RecordingTarget slow = new RecordingTarget(h.target(), script -> script.lines()
-                    .map(l -> l.startsWith("'touch' ") && l.contains("/" + TimerScript.APPLIED + "' ") ? l + "\nsleep 3" : l)
+                    .map(l -> l.startsWith("'touch' ") && l.contains("/" + TimerScript.APPLIED + "' ") ? l + "\n" + due : l)
                     .collect(Collectors.joining("\n", "", "\n")));
             Engine.Outcome step = new Engine(slow, state).apply(pi2, iptables.within(id));
             assertThat(step.changed()).isTrue();
             assertThat(slow.ran).anyMatch(r -> r.text().contains("sleep 3"));
-            Path pending = new Engine(h.target(), state).stateDir().resolve("pending").resolve(id);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (!Files.exists(pending.resolve(TimerScript.ROLLED_BACK)) && System.nanoTime() < deadline) Thread.sleep(100);
             assertThat(pending.resolve(TimerScript.ROLLED_BACK)).exists();

@@ -44,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled("FAILS on main since the merges of 2026-12-02 (not a pass): its six tests share one lab in order; being re-run after the fixes of issue 11")
 class FleetSshTest {
     private static final String FILE = "examples/home.yaml";
     private static final String LAB = "flssh";
