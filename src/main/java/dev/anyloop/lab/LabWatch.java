@@ -117,7 +117,10 @@ public final class LabWatch {
     /** The health table a running watch last wrote. */
     public static Optional<String> table(Daemon d) { return RunDirs.read(d.status()); }
 
-    /** SIGTERM to every watch of {@code lab}, SIGKILL to one still there after 3 s; routes stay as they are. */
+    /**
+     * SIGTERM to every watch of {@code lab}, SIGKILL to one still there after 3 s; returns once every one is gone (a
+     * watch started next must not meet the old one's sockets, metrics port or probes). Routes stay as they are.
+     */
     public static void stop(String lab) {
         List<ProcessHandle> procs = new ArrayList<>();
         for (Daemon d : running(lab)) ProcessHandle.of(d.pid()).filter(ProcessHandle::isAlive).ifPresent(procs::add);
@@ -133,6 +136,19 @@ public final class LabWatch {
                 }
             }
             if (p.isAlive()) p.destroyForcibly();
+        }
+        // SIGKILL is not instant either (the kernel still tears the JVM's threads and sockets down): wait for it
+        for (ProcessHandle p : procs) {
+            try {
+                p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("lab " + lab + ": watch pid " + p.pid() + " still runs 10 s after SIGKILL");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("lab " + lab + ": waiting for watch pid " + p.pid(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -27,7 +27,8 @@ import java.util.TreeMap;
  *       from here is taken as a fault of the checker, routes stay, an alarm is raised; if some are up but damped,
  *       damping gives way instead; and while every instance that would keep it is failing checks too (not down
  *       yet), withdrawals wait, so a fault that hits all of them within a few checks withdraws none;</li>
- *   <li>a drained instance is never put back; watch never undrains.</li>
+ *   <li>a drained instance is never put back and its checks do not count (its probe path went with the drain); watch
+ *       never undrains; after an undrain the instance starts again as at startup, from the route undrain put back.</li>
  * </ul>
  */
 public final class Supervisor {
@@ -109,6 +110,9 @@ public final class Supervisor {
         if (s == null) return List.of();
         List<Event> events = new ArrayList<>();
         s.last = Optional.of(o);
+        // a drain withdraws the probe table's route too (Drains.withdraws: every table), so a drained instance's
+        // probe follows the main table to another host: its outcome says nothing about this one (no health, no penalty)
+        if (s.drained) return events;
         s.localFault = o.kind() == Outcome.Kind.LOCAL ? Optional.of(o.detail()) : Optional.empty();
         Hysteresis before = s.health;
         s.health = before.next(o, s.member.rise(), s.member.fall());
@@ -141,7 +145,11 @@ public final class Supervisor {
             boolean drained = live.drained().contains(i);
             boolean installed = live.installed().contains(i);
             if (drained && !s.drained) events.add(Event.of(Level.INFO, "drained", i, "reason", "drained by an operator (anyloop drain): watch leaves it out"));
-            if (!drained && s.drained) events.add(Event.of(Level.INFO, "undrained", i, "reason", "undrained by an operator (anyloop undrain)"));
+            if (!drained && s.drained) {
+                events.add(Event.of(Level.INFO, "undrained", i, "reason", "undrained by an operator (anyloop undrain)"));
+                // back under watch's control as at startup: with its route (undrain put it back) it needs fall failures to go
+                s.health = Hysteresis.starting(installed);
+            }
             // undrain puts the route back itself: that is not someone else's change
             if (!drained && !s.drained && installed != s.installed) {
                 events.add(Event.of(Level.WARN, "external-change", i, "reason", (installed ? "route put back" : "route removed")

@@ -54,18 +54,20 @@ public final class WatchBench {
         WatchDrill drill = new WatchDrill(LAB, n);
         try (WatchDrill.Client client = drill.client("laptop", "10.53.0.53", 20, 3600)) {
             load("before");
-            if (what.equals("all") || what.equals("watch")) {
+            if (what.equals("all") || what.equals("failover") || what.equals("watch")) {
                 List<Long> w = new ArrayList<>();
                 for (int r = 0; r < runs; r++) {
-                    // a fresh watch per run: the same kill every few seconds would otherwise be damped (held out)
+                    // a fresh watch per run: the same kill every few seconds would otherwise be damped (held out);
+                    // stop returns once the old one is gone, so two watches never check (and act) at once
                     LabWatch.start(LAB, home, intent, Duration.ofSeconds(60));
                     w.add(outage(drill, client));
                     LabWatch.stop(LAB);
+                    if (LabWatch.running(LAB).stream().anyMatch(LabWatch.Daemon::alive)) throw new IllegalStateException("a watch outlived stop");
                 }
                 report("anyloop watch (defaults: interval 100ms, timeout 250ms, fall 3, rise 5)", w);
                 load("after watch");
             }
-            if (what.equals("all") || what.equals("keepalived")) {
+            if (what.equals("all") || what.equals("failover") || what.equals("keepalived")) {
                 toVip(lab);
                 report("keepalived defaults (advert_int 1, vrrp_script interval 1 fall 1 rise 1)", keepalived(drill, client, runs, false));
                 load("after keepalived defaults");

@@ -277,6 +277,65 @@ class WatchLabRootTest {
         }
     }
 
+    /** anyloop drain/undrain (CMD) of dns via pi1 on the router, with the lab's state, in this JVM. */
+    static void drainCmd(String cmd) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = dev.anyloop.cli.Main.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))
+                .execute(cmd, HOME.toString(), "dns", "pi1", "--host", "router", "--netns", ns("router"), "--state-dir", Lab.stateDir(LAB).toString());
+        assertThat(code).as(cmd + ": " + out + err).isZero();
+    }
+
+    static final String PI1_ROUTE = "10.53.0.53 via 192.168.1.53 dev eth1 proto 77 metric 1";
+
+    /** pi1's route in the main table (the probe table's line says "table N" after the device). */
+    static boolean pi1Routed() { return routes().lines().map(String::strip).anyMatch(l -> l.equals(PI1_ROUTE) || l.startsWith(PI1_ROUTE + " ")); }
+
+    @Test
+    void aDrainWinsOverHealth_andUndrainHandsTheInstanceBackToWatch() {
+        List<WatchDrill.Answer> answers = client(30);
+        // watch takes pi1 out (its dnsmasq dies), then the operator drains it
+        killDnsmasq("pi1");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (events("withdrawn", "pi1").isEmpty() && System.currentTimeMillis() < deadline) sleep(20);
+        assertThat(events("withdrawn", "pi1")).hasSize(1);
+        boolean drained = false;
+        try {
+            drainCmd("drain");
+            drained = true;
+            awaitLog("event=drained");
+            // pi1 healthy again: watch would restore it after rise (5 x 100 ms), but the drain wins
+            startDnsmasq("pi1");
+            sleep(2500);
+            assertThat(pi1Routed()).as("a drained instance is never put back").isFalse();
+            assertThat(events("restored", "pi1")).isEmpty();
+            assertThat(LabWatch.table(LabWatch.running(LAB).get(0)).orElseThrow().lines().filter(l -> l.startsWith("dns ") && l.contains(" pi1 ")))
+                    .singleElement().asString().contains("drained");
+            long since = System.currentTimeMillis();
+            assertThat(first(answers, "pi2", since, Duration.ofSeconds(2))).isPresent();
+            // undrain puts the route back itself; watch takes it as the operator's (no external change) and keeps it
+            drainCmd("undrain");
+            drained = false;
+            assertThat(pi1Routed()).isTrue();
+            long undrained = System.currentTimeMillis();
+            assertThat(first(answers, "pi1", undrained, Duration.ofSeconds(5))).isPresent();
+            awaitLog("event=undrained");
+            sleep(1500);
+            assertThat(pi1Routed()).as("a healthy undrained instance keeps its route").isTrue();
+            assertThat(RunDirs.read(log()).orElse("")).doesNotContain("event=external-change");
+            assertThat(events("withdrawn", "pi1")).hasSize(1);
+            // and watch has it again: its dnsmasq dies, watch withdraws it
+            killDnsmasq("pi1");
+            deadline = System.currentTimeMillis() + 5000;
+            while (events("withdrawn", "pi1").size() < 2 && System.currentTimeMillis() < deadline) sleep(20);
+            assertThat(events("withdrawn", "pi1")).hasSize(2);
+            assertThat(pi1Routed()).isFalse();
+        } finally {
+            // lab.restore() applies through the engine, which keeps a recorded drain withdrawn: undrain here
+            if (drained) drainCmd("undrain");
+        }
+    }
+
     @Test
     void pi1PoweredOff_failover() {
         List<WatchDrill.Answer> answers = client(15);

@@ -215,6 +215,33 @@ class SupervisorTest {
     }
 
     @Test
+    void aDrainedInstancesChecksDoNotCount_andAnUndrainStartsItAgainFromItsRoute() {
+        Rig s = new Rig(Set.of(PI1, PI2), PI1, PI2);
+        s.events.addAll(s.sup.reconcile(new Live(Set.of(PI2), Set.of(PI1), Map.of()), s.now));
+        // while drained pi1 flaps (its probe went to pi2 through the main table, or nowhere): no health change, no penalty
+        for (int k = 0; k < 6; k++) {
+            s.feed(PI1, fail(), 4);
+            s.feed(PI1, ok(), 6);
+        }
+        assertThat(s.made).isEmpty();
+        assertThat(s.eventNames()).doesNotContain("down", "up", "suppressed");
+        assertThat(s.sup.view().get(0).penalty()).isZero();
+        s.feed(PI1, fail(), 4);
+        // undrain with pi1's last checks failing: it starts up from the route undrain put back, nothing withdrawn at once
+        s.events.addAll(s.sup.reconcile(new Live(Set.of(PI1, PI2), Set.of(), Map.of()), s.now));
+        s.step();
+        assertThat(s.made).isEmpty();
+        assertThat(s.sup.view().get(0).up()).isTrue();
+        // and watch has it again: fall failures take it out, rise good checks put it back
+        s.feed(PI1, fail(), 2);
+        assertThat(s.made).isEmpty();
+        s.feed(PI1, fail(), 1);
+        assertThat(s.made).extracting(Change::kind).containsExactly(Change.Kind.WITHDRAW);
+        s.feed(PI1, ok(), 5);
+        assertThat(s.made).extracting(Change::kind).containsExactly(Change.Kind.WITHDRAW, Change.Kind.RESTORE);
+    }
+
+    @Test
     void aDrainInFlight_thenRecorded_thenUndrained_isNeverUndone() {
         Rig s = new Rig(Set.of(PI1, PI2), PI1, PI2);
         // drain has removed pi1's route but not saved its record yet (journal present): nothing is concluded
