@@ -38,6 +38,8 @@ public final class Engine {
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
     /** Past its deadline by this much with no timer having fired, a pending change is rolled back by the next anyloop. */
     private static final long TIMER_GRACE_SECONDS = 5;
+    /** How long a staged timer due to fire waits for a step under way: longer than a step may run. */
+    static final int STEP_GRACE_SECONDS = (int) TIMEOUT.toSeconds() + 30;
     /** /etc/iproute2/rt_protos.d/anyloop.conf: names anyloop's proto, so "ip route show proto anyloop" works. */
     public static final Path PROTO_NAME_FILE = Path.of("/etc/iproute2/rt_protos.d/anyloop.conf");
     /** The text of packaging/rt_protos.d/anyloop.conf (a test keeps the two the same). */
@@ -501,6 +503,8 @@ public final class Engine {
         if (rec.pending().isPresent()) {
             HostRecord.Pending p = rec.pending().get();
             Path dir = store.pending(p.id());
+            // under the lock no step runs: a stepping marker is an anyloop's that died mid-step (its journal undone above)
+            if (target.read(dir.resolve(TimerScript.STEPPING)).isPresent()) target.delete(dir.resolve(TimerScript.STEPPING));
             boolean armed = target.read(dir.resolve(TimerScript.ARMED)).isPresent();
             Optional<String> rolled = target.read(dir.resolve(TimerScript.ROLLED_BACK));
             boolean firing = target.read(dir.resolve(TimerScript.FIRING)).isPresent();
@@ -557,7 +561,7 @@ public final class Engine {
             String id = newId();
             Path dir = store.pending(id);
             store.target().write(dir.resolve(TimerScript.SECONDS), seconds + "\n");
-            store.target().write(dir.resolve("timer.sh"), TimerScript.renderStaged(dir));
+            store.target().write(dir.resolve("timer.sh"), TimerScript.renderStaged(dir, STEP_GRACE_SECONDS));
             store.target().write(dir.resolve(TimerScript.ARMED), id + "\n");
             store.save(rec.withPending(Optional.of(new HostRecord.Pending(id, now() + seconds, seconds))));
             try {
@@ -594,9 +598,25 @@ public final class Engine {
     /** One step of a change armed ahead: the timer's undo goes back to the host as it was when the change started. */
     private Outcome executeWithin(Prepared p, String id, Backend backend, HostRecord was, HostRecord rec, List<String> notes) throws ApplyException {
         Path pending = store.pending(id);
-        if (target.read(pending.resolve(TimerScript.ARMED)).isEmpty()) {
-            throw new ApplyException(1, "the rollback timer of " + id + " on " + target.describe() + " has fired or is firing; nothing was changed");
+        // the staged timer's hold on this step (TimerScript.STEPPING): made before armed is checked, so that a timer
+        // firing from here on waits until the step and its undo files are done, and one that fired before is seen
+        store.target().write(pending.resolve(TimerScript.STEPPING), ProcessHandle.current().pid() + "\n");
+        try {
+            if (target.read(pending.resolve(TimerScript.ARMED)).isEmpty()) {
+                throw new ApplyException(1, "the rollback timer of " + id + " on " + target.describe() + " has fired or is firing; nothing was changed");
+            }
+            return stepWithin(p, id, backend, was, rec, notes, pending);
+        } finally {
+            try {
+                target.delete(pending.resolve(TimerScript.STEPPING));
+            } catch (RuntimeException e) {
+                // the host went away: its timer stops waiting for this step after STEP_GRACE
+            }
         }
+    }
+
+    private Outcome stepWithin(Prepared p, String id, Backend backend, HostRecord was, HostRecord rec, List<String> notes, Path pending)
+            throws ApplyException {
         boolean first = !rec.last().equals(Optional.of(id));
         Owned original;
         if (first) {
@@ -610,8 +630,11 @@ public final class Engine {
         }
         Owned back = new Owned(original.addresses(), original.routes(), original.srcRoutes(), original.rules(), original.sysctls(),
                 original.chains(), original.jumps(), Map.of(), original.nft());
-        // armed before the step runs: whatever part of it happens, the timer takes the host back to where the change began
-        stageUndo(pending, Planner.plan(p.target, back, Planner.NftMemory.NONE));
+        // armed before the step runs: whatever part of it happens, the timer takes the host back to where the change began;
+        // planned from the host as the step leaves it, its other tools' chains included (the jumps sit among their rules)
+        Owned stepped = new Owned(p.target.addresses(), p.target.routes(), p.target.srcRoutes(), p.target.rules(), p.target.sysctls(),
+                p.target.chains(), p.target.jumps(), Planner.parentsAfter(p.liveOwned.parents(), p.plan.changes()), p.target.nft());
+        stageUndo(pending, Planner.plan(stepped, back, Planner.NftMemory.NONE));
         String jid = newId();
         Path journal = store.journal(jid);
         store.writeFiles(journal.resolve("before"), p.live.snapshot.files());

@@ -155,6 +155,20 @@ public final class Expectations {
 
         public Void visit(Match.AddrType m) { return null; }
 
+        public Void visit(Match.InSet m) { return null; }
+
+        public Void visit(Match.IpRange m) { return null; }
+
+        public Void visit(Match.Owner m) { return null; }
+
+        public Void visit(Match.RpFilter m) { return null; }
+
+        public Void visit(Match.Mark m) { return null; }
+
+        public Void visit(Match.TcpFlags m) { return null; }
+
+        public Void visit(Match.Limit m) { return null; }
+
         public Void visit(Match.Unsupported m) { return null; }
     }
 

@@ -210,10 +210,13 @@ public final class Planner {
             if (kept.contains(i)) continue;
             Slot s = mine.get(i);
             out.add(new Change.JumpDelete(parent, ruleOf.get(s)));
-            // -D CHAIN SPEC removes the first rule equal to SPEC, which is one of anyloop's (only they jump to AL-*)
+            // -D CHAIN SPEC removes the first rule equal to SPEC, which is one of anyloop's (only they jump to AL-*); when
+            // the chain holds that jump twice and the first copy is the one kept, the kernel removes the kept copy and
+            // leaves this one, equal to it: this slot then stands for the kept jump
             for (int k = 0; k < chain.size(); k++) {
                 if (chain.get(k).spec.equals(s.spec)) {
-                    chain.remove(k);
+                    Slot gone = chain.remove(k);
+                    if (gone != s) chain.set(chain.indexOf(s), gone);
                     break;
                 }
             }
@@ -229,6 +232,68 @@ public final class Planner {
             out.add(new Change.JumpInsert(parent, prev + 2, want.get(j)));
             prev = prev + 1;
         }
+    }
+
+    /**
+     * {@code parents} (every chain anyloop does not own, all its rules, as {@link Owned#parents()}) after
+     * {@code changes} ran on the host: each jump delete removes the first rule with its specification
+     * ({@code iptables -D}), each insert goes to its 1-based position ({@code iptables -I}), in order; a built-in
+     * chain missing from {@code parents} starts empty. An undo planned from a state nobody read yet (the timer's undo
+     * of a step armed before it runs) needs it: planned against empty chains it would insert every jump again.
+     */
+    public static Map<ChainRef, List<Rule>> parentsAfter(Map<ChainRef, List<Rule>> parents, List<Change> changes) {
+        ParentsAfter edit = new ParentsAfter(parents);
+        for (Change c : changes) c.accept(edit);
+        return edit.out;
+    }
+
+    /** Runs a plan's jump changes on a copy of the parent chains; every other change leaves them as they are. */
+    private static final class ParentsAfter implements Change.Visitor<Void> {
+        final Map<ChainRef, List<Rule>> out = new java.util.TreeMap<>();
+
+        ParentsAfter(Map<ChainRef, List<Rule>> parents) { parents.forEach((k, v) -> out.put(k, new ArrayList<>(v))); }
+
+        public Void jumpInsert(Change.JumpInsert c) {
+            List<Rule> rules = out.computeIfAbsent(c.parent(), k -> new ArrayList<>());
+            rules.add(Math.min(rules.size(), Math.max(0, c.position() - 1)), c.rule());
+            return null;
+        }
+
+        public Void jumpDelete(Change.JumpDelete c) {
+            List<Rule> rules = out.getOrDefault(c.parent(), new ArrayList<>());
+            String spec = IptablesRenderer.spec(c.parent().family(), c.rule());
+            for (int i = 0; i < rules.size(); i++) {
+                if (IptablesRenderer.spec(c.parent().family(), rules.get(i)).equals(spec)) {
+                    rules.remove(i);
+                    break;
+                }
+            }
+            return null;
+        }
+
+        public Void addressAdd(Change.AddressAdd c) { return null; }
+
+        public Void addressDel(Change.AddressDel c) { return null; }
+
+        public Void routeReplace(Change.RouteReplace c) { return null; }
+
+        public Void routeDel(Change.RouteDel c) { return null; }
+
+        public Void ruleAdd(Change.RuleAdd c) { return null; }
+
+        public Void ruleDel(Change.RuleDel c) { return null; }
+
+        public Void sysctlSet(Change.SysctlSet c) { return null; }
+
+        // AL-* chains are anyloop's own, never a parent
+        public Void chainReplace(Change.ChainReplace c) { return null; }
+
+        public Void chainDelete(Change.ChainDelete c) { return null; }
+
+        // the nft backend keeps its jumps inside its own table
+        public Void nftReplace(Change.NftReplace c) { return null; }
+
+        public Void nftDelete(Change.NftDelete c) { return null; }
     }
 
     private static int indexOf(List<Slot> chain, Slot s) {

@@ -21,6 +21,12 @@ final class TimerScript {
     static final String PID = "timer.pid";
     /** A staged timer's limit, read every second, so that {@code Engine.extend} can move it. */
     static final String SECONDS = "seconds";
+    /**
+     * Held by anyloop while it runs one step of a staged change (from before it writes the step's undo files until
+     * the step and its undo are done): a staged timer that fires then waits for it, so that it never runs half-written
+     * undo files or undoes while the step is still changing the host. {@code armed} stays where it is meanwhile.
+     */
+    static final String STEPPING = "stepping";
     /** Written by the first step's script before it changes anything: without it a staged timer has nothing to undo. */
     static final String APPLIED = "applied";
     static final String SYSCTL_FILE = "steps.sysctl";
@@ -54,9 +60,10 @@ final class TimerScript {
     /**
      * The timer of a change made in steps (armed before the first one): it waits while {@code armed} exists and the
      * seconds counted stay under the number in {@code seconds}; then, if a step ran ({@code applied}), runs the
-     * undo files the last step left, each one only if present.
+     * undo files the last step left, each one only if present. Once it has taken {@code armed}, it waits while
+     * {@link #STEPPING} exists, at most {@code stepGrace} seconds (an anyloop that died mid-step never removes it).
      */
-    static String renderStaged(Path dir) {
+    static String renderStaged(Path dir, int stepGrace) {
         String d = Shell.quote(dir.toString());
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/sh\n");
@@ -70,6 +77,10 @@ final class TimerScript {
         sb.append("  i=$((i + 1))\n");
         sb.append("done\n");
         sb.append("mv \"$d/").append(ARMED).append("\" \"$d/").append(FIRING).append("\" 2>/dev/null || exit 0\n");
+        // anyloop creates stepping before it checks armed, this checks stepping after taking armed: either the step
+        // sees armed gone and does nothing, or this sees stepping and waits for the step and its undo files
+        sb.append("j=0\n");
+        sb.append("while [ -e \"$d/").append(STEPPING).append("\" ] && [ \"$j\" -lt ").append(stepGrace).append(" ]; do sleep 1; j=$((j + 1)); done\n");
         sb.append("r=0\n");
         sb.append("if [ -e \"$d/").append(APPLIED).append("\" ]; then\n");
         sb.append("  if [ -e \"$d/").append(SYSCTL_FILE).append("\" ]; then\n");

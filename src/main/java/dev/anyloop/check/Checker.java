@@ -149,6 +149,7 @@ public final class Checker {
             for (Batch b : fences) r.run(b, counted);
             for (Finding f : ShadowedRules.find(intent, network, sim, clients)) r.emit(f, counted);
             for (Finding f : WildcardUdp.check(intent)) r.emit(f, counted);
+            for (Finding f : Redirects.check(intent, network, sim)) r.emit(f, counted);
             t = phase("T6 T8 fences T5", t);
             r.runAll(failover, counted);
             phase("failover", t);

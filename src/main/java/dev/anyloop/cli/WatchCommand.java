@@ -12,6 +12,9 @@ import dev.anyloop.os.NetnsTarget;
 import dev.anyloop.os.Target;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.SelfProcess;
+import dev.anyloop.os.Birdc;
+import dev.anyloop.watch.Actuator;
+import dev.anyloop.watch.AnnounceActuator;
 import dev.anyloop.watch.HealthTable;
 import dev.anyloop.watch.LogLine;
 import dev.anyloop.watch.Metrics;
@@ -19,6 +22,7 @@ import dev.anyloop.watch.MetricsServer;
 import dev.anyloop.watch.Outcome;
 import dev.anyloop.watch.Recorded;
 import dev.anyloop.watch.RouteActuator;
+import dev.anyloop.watch.ServerPlan;
 import dev.anyloop.watch.StateFile;
 import dev.anyloop.watch.Supervisor;
 import dev.anyloop.watch.Watch;
@@ -49,7 +53,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "the routes right: a failing instance's route is withdrawn after 'fall' failed checks and restored after 'rise' "
                 + "good ones; the most preferred healthy host wins. All instances failing at once is taken as a checker fault "
                 + "(routes kept, alarm). Stopping watch leaves the routes as they are. SIGHUP reloads FILE. One log line per "
-                + "state change on stdout.")
+                + "state change on stdout. On a BGP server (bgp: section) it checks the server's own services and withdraws a "
+                + "failing one's BIRD announcement (birdc disable, no restart) so the routers fail over to another server.")
 public final class WatchCommand implements Callable<Integer> {
     /** Whether this process may change routes; a test replaces it to see the refusal without being another user. */
     static java.util.function.BooleanSupplier root = SelfProcess::root;
@@ -57,11 +62,19 @@ public final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Whether --host is a BGP server of FILE (set when FILE is read). */
+    private boolean bgpServer;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "network.yaml")
     Path file;
 
-    @Option(names = "--host", required = true, paramLabel = "ROUTER", description = "the router this runs on (a host of FILE)")
+    @Option(names = "--host", required = true, paramLabel = "HOST", description = "the router this runs on (a host of FILE); or a "
+            + "BGP server, which checks its own services and withdraws its BIRD announcement of a failing one")
     String host;
+
+    @Option(names = "--bird-socket", paramLabel = "PATH", description = "on a BGP server: BIRD's control socket (default "
+            + "/run/bird/bird.ctl, Debian bird2's)")
+    Path birdSocket = Path.of("/run/bird/bird.ctl");
 
     @Option(names = "--netns", paramLabel = "NS", description = "run inside network namespace NS (/run/netns/NS) instead of this host's")
     Optional<String> netns;
@@ -163,18 +176,25 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         String where = netns.map(n -> "network namespace " + n).orElse("this host");
-        Recorded.Source drains;
-        try {
-            Target target = netns.<Target>map(NetnsTarget::new).orElseGet(LocalTarget::new);
-            drains = new StateFile(new Engine(target, stateDir.orElse(Engine.defaultStateDir())));
-        } catch (IllegalArgumentException e) {
-            err.println("anyloop: " + e.getMessage() + "; nothing was changed");
-            return Main.CONFIG_ERROR;
+        java.util.function.Function<WatchPlan, Actuator> actuators;
+        if (bgpServer) {
+            // watch runs inside the namespace by now: birdc reaches BIRD through its socket, a file path
+            actuators = p -> new AnnounceActuator(p, new Birdc(new CommandRunner(), Optional.empty(), birdSocket));
+        } else {
+            Recorded.Source drains;
+            try {
+                Target target = netns.<Target>map(NetnsTarget::new).orElseGet(LocalTarget::new);
+                drains = new StateFile(new Engine(target, stateDir.orElse(Engine.defaultStateDir())));
+            } catch (IllegalArgumentException e) {
+                err.println("anyloop: " + e.getMessage() + "; nothing was changed");
+                return Main.CONFIG_ERROR;
+            }
+            actuators = p -> new RouteActuator(p, new CommandRunner(), where, drains);
         }
-        RouteActuator probeOnly = new RouteActuator(plan, new CommandRunner(), where, drains);
-        if (once) return once(plan, probeOnly, out, err);
+        if (once) return once(plan, actuators.apply(plan), out, err);
         if (!root.getAsBoolean()) {
-            err.println("anyloop: watch changes routes and needs root (CAP_NET_ADMIN); 'watch --once' only reads; nothing was changed");
+            err.println("anyloop: watch changes " + (bgpServer ? "BIRD's announcements" : "routes") + " and needs root"
+                    + (bgpServer ? "" : " (CAP_NET_ADMIN)") + "; 'watch --once' only reads; nothing was changed");
             return Main.CONFIG_ERROR;
         }
         pidFile.ifPresent(f -> dev.anyloop.os.RunDirs.write(f, ProcessHandle.current().pid() + "\n"));
@@ -189,7 +209,7 @@ public final class WatchCommand implements Callable<Integer> {
             }
         }
         PrintStream sink = log.isPresent() ? new PrintStream(new FileOutputStream(log.get().toFile(), true), true, StandardCharsets.UTF_8) : System.out;
-        Watch w = new Watch(plan, p -> new RouteActuator(p, new CommandRunner(), where, drains), this::reloadPlan,
+        Watch w = new Watch(plan, actuators, this::reloadPlan,
                 Watch.printer(format, sink), m, new Watch.Options(readyFile, statusFile, Duration.ofSeconds(1)));
         try {
             w.start();
@@ -218,7 +238,7 @@ public final class WatchCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private int once(WatchPlan plan, RouteActuator actuator, PrintWriter out, PrintWriter err) {
+    private int once(WatchPlan plan, Actuator actuator, PrintWriter out, PrintWriter err) {
         List<Supervisor.View> views;
         try {
             views = Watch.once(plan, actuator, new Metrics());
@@ -234,7 +254,7 @@ public final class WatchCommand implements Callable<Integer> {
     private WatchPlan plan(PrintWriter err) {
         Intent intent = Inputs.intent(file, err);
         try {
-            return WatchPlan.of(intent, Compiler.compile(intent), host);
+            return plan(intent);
         } catch (WatchPlan.NothingToWatch e) {
             err.println("anyloop: " + e.getMessage());
             throw new Inputs.Exit(Main.CONFIG_ERROR);
@@ -244,6 +264,15 @@ public final class WatchCommand implements Callable<Integer> {
     /** For SIGHUP: the new plan, or an exception whose message lists every diagnostic. */
     private WatchPlan reloadPlan() throws ConfigException {
         Intent intent = IntentLoader.load(file);
-        return WatchPlan.of(intent, Compiler.compile(intent), host);
+        if (ServerPlan.isBgpServer(intent, host) != bgpServer) {
+            throw new IllegalArgumentException("host " + host + (bgpServer ? " is no longer" : " is now") + " a BGP server: restart watch");
+        }
+        return plan(intent);
+    }
+
+    /** A BGP server's plan (its announcements) or a router's (its routes); remembers which. */
+    private WatchPlan plan(Intent intent) {
+        bgpServer = ServerPlan.isBgpServer(intent, host);
+        return bgpServer ? ServerPlan.of(intent, host) : WatchPlan.of(intent, Compiler.compile(intent), host);
     }
 }

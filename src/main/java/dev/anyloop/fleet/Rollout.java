@@ -5,7 +5,6 @@ import dev.anyloop.net.Ip;
 import dev.anyloop.state.Address;
 import dev.anyloop.state.DeviceState;
 import dev.anyloop.state.Network;
-import dev.anyloop.state.Sysctls;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -110,16 +109,15 @@ public final class Rollout {
     }
 
     /**
-     * {@code d} with {@code desired}'s sysctls set over its own (apply sets them in a host's first step) and its
+     * {@code d} with {@code desired}'s sysctls written over its own as the kernel writes them (apply sets them in a
+     * host's first step; ip_forward=1 turns forwarding on for every device too) and its
      * services listening: the plan assumes every service of network.yaml runs where it says (anyloop does not start
      * them); fleet apply checks that they do, on the live hosts, before it moves any route to them.
      */
     static DeviceState withSysctls(DeviceState d, DeviceState desired) {
-        Map<String, String> m = new LinkedHashMap<>(d.sysctls().values());
-        m.putAll(desired.sysctls().values());
         List<dev.anyloop.state.Listener> listeners = new ArrayList<>(d.listeners());
         for (dev.anyloop.state.Listener l : desired.listeners()) if (!listeners.contains(l)) listeners.add(l);
-        return new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), Sysctls.of(m), d.ipv4(), d.ipv6(), listeners);
+        return new DeviceState(d.host(), d.links(), d.addresses(), d.routes(), d.rules(), d.sysctls().written(desired.sysctls().values()), d.ipv4(), d.ipv6(), listeners);
     }
 
     /** {@code n} with every host of {@code states} replaced. */

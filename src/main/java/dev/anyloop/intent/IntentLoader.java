@@ -59,9 +59,11 @@ public final class IntentLoader {
                 services.expectations(f.get("expect").orElse(ABSENT)),
                 f.get("health").flatMap(n -> new HealthReader(problems).health(n, serviceDefs)));
         BgpReader.Raw bgp = new BgpReader(problems).read(f.get("bgp"));
+        // BGP first: which services BGP announces instead of static routes decides the routes the validator
+        // derives (ServicePaths), what it checks source addresses against and which probe paths health needs
+        intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         List<Diagnostic> warnings = new Validator(intent, problems).run();
         new HealthChecks(intent, problems).run();
-        intent = intent.withBgp(new BgpResolver(intent, bgp, problems).resolve());
         if (problems.any()) throw problems.exception();
         return intent.withWarnings(warnings);
     }

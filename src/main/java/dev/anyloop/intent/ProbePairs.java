@@ -73,6 +73,9 @@ public final class ProbePairs {
     private static boolean checked(Intent intent, HealthDef health, HostDef r, HostDef h, Family f) {
         for (ServiceDef s : intent.services().values()) {
             if (!s.hosts().contains(h.name()) || s.hosts().contains(r.name()) || health.check(s.name()).isEmpty()) continue;
+            // announced over BGP instead of static routes: the router has no route of its own to withdraw; the
+            // server's watch withdraws its announcement (docs/watch.md, "BGP servers")
+            if (intent.bgp().replacesStatic(s.name())) continue;
             if (s.addresses().stream().anyMatch(x -> x.family() == f)) return true;
         }
         return false;

@@ -336,6 +336,7 @@ final class Validator {
         connected(h).forEach(p -> routes.put(p, "unicast"));
         h.interfaces().values().forEach(i -> i.gateways().forEach(g -> routes.put(Prefix.any(g.family()), "unicast")));
         paths.on(h.name()).forEach(hop -> routes.put(Prefix.host(hop.address()), "unicast"));
+        bgpRoutes(h).forEach(p -> routes.put(p, "unicast"));
         h.routes().forEach(r -> routes.put(r.to(), r.type()));
         Optional<Prefix> best = routes.keySet().stream().filter(p -> p.contains(s.to()))
                 .max(java.util.Comparator.comparingInt(Prefix::length));
@@ -432,6 +433,18 @@ final class Validator {
                 problems.at(path + "/src", ctx + "src " + src + " is not an address of host " + h.name());
             }
         }
+    }
+
+    /**
+     * The service prefixes a BGP router learns from its servers: BIRD puts them into its kernel table (bird.conf's
+     * kernel protocol), so they route a source like the derived static ones. A service's own hosts do not learn it.
+     */
+    private List<Prefix> bgpRoutes(HostDef h) {
+        BgpDef.Speaker sp = intent.bgp().speakers().get(h.name());
+        if (sp == null || sp.role() != BgpDef.Role.ROUTER) return List.of();
+        return intent.bgp().services().keySet().stream().map(intent.services()::get)
+                .filter(s -> s != null && !s.hosts().contains(h.name()))
+                .flatMap(s -> s.addresses().stream()).map(Prefix::host).collect(Collectors.toList());
     }
 
     private List<Ip> servedAddresses(HostDef h) {

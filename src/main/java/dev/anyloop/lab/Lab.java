@@ -246,9 +246,12 @@ public final class Lab implements AutoCloseable {
      * Starts one more service on {@code host} (say a stand-in for sshd on the wildcard, to show that a
      * firewall hides it) and returns once it listens; it is stopped with the lab.
      */
-    public void listen(String host, Listener l) {
+    public void listen(String host, Listener l) { listen(host, List.of(l)); }
+
+    /** As {@link #listen(String, Listener)} with several: one dnsmasq for all DNS ones, as {@code lab up} starts them. */
+    public void listen(String host, List<Listener> ls) {
         DeviceState d = network.host(host).orElseThrow(() -> new IllegalArgumentException("no host '" + host + "' in lab " + plan.lab()));
-        DeviceState one = d.withListeners(List.of(l));
+        DeviceState one = d.withListeners(ls);
         List<LabService> services = LabService.of(one, runDir(plan.lab()));
         start(services);
         awaitListening(host, services);

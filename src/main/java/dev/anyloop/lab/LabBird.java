@@ -82,6 +82,11 @@ public final class LabBird {
         return new Birdc(os.runner(), Optional.of(plan.namespaceOf(host)), dir.resolve(host + ".ctl"));
     }
 
+    /** Where {@code host}'s BIRD of lab {@code lab} listens: {@code RUN/bird/HOST.ctl}. */
+    public static Path socket(String lab, String host) {
+        return Lab.runDir(LabPlan.checkLabName(lab)).resolve("bird").resolve(host + ".ctl");
+    }
+
     /**
      * Writes each host's bird.conf (the rendered one, plus a log file), has {@code bird -p} check it, starts BIRD in
      * the host's namespace and returns once every control socket answers.

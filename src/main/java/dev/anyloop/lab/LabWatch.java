@@ -5,6 +5,7 @@ import dev.anyloop.intent.ProbePairs;
 import dev.anyloop.os.Netns;
 import dev.anyloop.os.RunDirs;
 import dev.anyloop.os.SelfProcess;
+import dev.anyloop.watch.ServerPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +31,23 @@ public final class LabWatch {
     /** One watch of a lab: its router, namespace, pid (0 before it wrote one), whether it runs, its files. */
     public record Daemon(String router, String namespace, long pid, boolean alive, boolean ready, Path status, Path log) { }
 
-    /** The routers of {@code intent} that probe something. */
+    /**
+     * The hosts of {@code intent} that watch runs on: the routers that probe something, then the BGP servers with a
+     * checked service (each checks its own and switches its BIRD announcement, docs/watch.md "BGP servers").
+     */
     public static List<String> routers(Intent intent) {
         Set<String> out = new LinkedHashSet<>();
         for (ProbePairs.Pair p : ProbePairs.of(intent)) out.add(p.router());
+        if (intent.health().isPresent()) {
+            for (String h : intent.bgp().speakers().keySet()) {
+                if (!ServerPlan.isBgpServer(intent, h)) continue;
+                try {
+                    if (!ServerPlan.of(intent, h).checked().isEmpty()) out.add(h);
+                } catch (IllegalArgumentException e) {
+                    // nothing to watch there
+                }
+            }
+        }
         return List.copyOf(out);
     }
 
@@ -57,12 +71,14 @@ public final class LabWatch {
         for (String r : routers) {
             for (String suffix : List.of(".pid", ".ready", ".status")) RunDirs.deleteTree(run.resolve("watch-" + r + suffix));
             String ns = LabPlan.prefix(lab) + r;
-            List<String> args = List.of("watch", file.toAbsolutePath().toString(), "--host", r, "--netns", ns,
+            List<String> args = new ArrayList<>(List.of("watch", file.toAbsolutePath().toString(), "--host", r, "--netns", ns,
                     "--state-dir", Lab.stateDir(lab).toString(),
                     "--metrics", "127.0.0.1:" + METRICS_PORT, "--log", run.resolve("watch-" + r + ".log").toString(),
                     "--pid-file", run.resolve("watch-" + r + ".pid").toString(),
                     "--ready-file", run.resolve("watch-" + r + ".ready").toString(),
-                    "--status-file", run.resolve("watch-" + r + ".status").toString());
+                    "--status-file", run.resolve("watch-" + r + ".status").toString()));
+            // the lab's BIRD of a server listens on a socket of the lab's own (LabBird)
+            if (ServerPlan.isBgpServer(intent, r)) args.addAll(List.of("--bird-socket", LabBird.socket(lab, r).toString()));
             starts.add(Map.entry(ns, SelfProcess.java("dev.anyloop.cli.Main", args)));
         }
         for (Map.Entry<String, List<String>> s : starts) {

@@ -6,6 +6,7 @@ import dev.anyloop.net.Family;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,50 +68,73 @@ public final class Birdc implements Announcer {
     public String routes() { return run(List.of("show", "route")).orThrow().out(); }
 
     @Override
-    public Set<String> announced() {
-        return announcedIn(run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\"")).out());
+    public Map<String, Map<Family, Boolean>> announcements() {
+        CommandRunner.Result r = run(List.of("show", "protocols", "\"" + BirdNames.announceAll() + "\""));
+        // birdc exits 1 for "No protocols match" (no announcements) and when BIRD does not answer at all: only the
+        // first is an answer ("Unable to connect to server control socket (PATH): ..." on stderr is not)
+        if (!r.ok() && !r.out().contains("No protocols match")) {
+            throw new IllegalStateException("birdc -s " + socket + " show protocols: " + (r.err() + r.out()).strip());
+        }
+        return announcementsIn(r.out());
     }
 
     /**
-     * The services of a {@code show protocols} answer whose announce protocols are all up. BIRD prints one line per
-     * protocol, "announce.dns.v4 Static master4 up 22:10:01.123" (name, protocol, table, state, since, info); a
-     * disabled protocol is "down" (nest/proto.c, proto_cmd_show). A service with one family down is not announced:
-     * a client of that family would still be sent to this server.
+     * The announce protocols of a {@code show protocols} answer, by service and family, and whether each is up. BIRD
+     * prints one line per protocol, "announce.dns.v4 Static master4 up 22:10:01.123" (name, protocol, table, state,
+     * since, info); a disabled protocol is "down" (nest/proto.c, proto_cmd_show).
      */
-    static Set<String> announcedIn(String showProtocols) {
-        Map<String, Boolean> up = new TreeMap<>();
+    static Map<String, Map<Family, Boolean>> announcementsIn(String showProtocols) {
+        Map<String, Map<Family, Boolean>> out = new TreeMap<>();
         for (String line : showProtocols.lines().toList()) {
             String[] w = line.trim().split("\\s+");
             if (w.length < 4 || !w[0].startsWith("announce.") || !(w[0].endsWith(".v4") || w[0].endsWith(".v6"))) continue;
             String service = w[0].substring("announce.".length(), w[0].length() - ".v4".length());
-            up.merge(service, w[3].equals("up"), Boolean::logicalAnd);
+            if (service.isEmpty()) continue;
+            Family f = w[0].endsWith(".v4") ? Family.V4 : Family.V6;
+            out.computeIfAbsent(service, k -> new EnumMap<>(Family.class)).put(f, w[3].equals("up"));
         }
+        return out;
+    }
+
+    /**
+     * The services of a {@code show protocols} answer whose announce protocols are all up. A service with one family
+     * down is not announced as a whole: a client of that family is no longer sent to this server.
+     */
+    static Set<String> announcedIn(String showProtocols) {
         Set<String> out = new TreeSet<>();
-        up.forEach((service, on) -> { if (on) out.add(service); });
+        announcementsIn(showProtocols).forEach((service, up) -> { if (!up.containsValue(false)) out.add(service); });
         return out;
     }
 
     /** Withdraws this host's announcement of {@code service} (every family), without a restart; false if it has none. */
     @Override
-    public boolean withdraw(String service) { return toggle("disable", service); }
+    public boolean withdraw(String service) { return toggle("disable", BirdNames.announcePattern(service), service); }
 
     /** Announces {@code service} again after {@link #withdraw}; false if this host has no such announcement. */
     @Override
-    public boolean restore(String service) { return toggle("enable", service); }
+    public boolean restore(String service) { return toggle("enable", BirdNames.announcePattern(service), service); }
+
+    /** Withdraws this host's announcement of {@code service}'s {@code family} addresses only. */
+    @Override
+    public boolean withdraw(String service, Family family) { return toggle("disable", BirdNames.announce(service, family), service); }
+
+    /** Announces {@code service}'s {@code family} addresses again. */
+    @Override
+    public boolean restore(String service, Family family) { return toggle("enable", BirdNames.announce(service, family), service); }
 
     /**
-     * {@code birdc disable "announce.SERVICE.*"}: BIRD matches the pattern against protocol names and answers one
-     * line per protocol ("announce.dns.v4: disabled", or "... already disabled"), or "No protocols match" (reply
-     * code 8003, and birdc exits 1) (nest/proto.c, proto_apply_cmd).
+     * {@code birdc disable "announce.SERVICE.*"} (or one protocol's name): BIRD matches the pattern against protocol
+     * names and answers one line per protocol ("announce.dns.v4: disabled", or "... already disabled"), or "No
+     * protocols match" (reply code 8003, and birdc exits 1) (nest/proto.c, proto_apply_cmd).
      */
-    private boolean toggle(String verb, String service) {
+    private boolean toggle(String verb, String pattern, String service) {
         String v4 = BirdNames.announce(service, Family.V4);
         String prefix = v4.substring(0, v4.length() - 2); // "announce.dns."
 
-        CommandRunner.Result r = run(List.of(verb, "\"" + BirdNames.announcePattern(service) + "\""));
+        CommandRunner.Result r = run(List.of(verb, "\"" + pattern + "\""));
         String out = r.out().strip();
         if (r.ok() && out.lines().anyMatch(l -> l.startsWith(prefix))) return true;
         if (out.contains("No protocols match")) return false;
-        throw new IllegalStateException("birdc " + verb + " " + BirdNames.announcePattern(service) + " on " + socket + ": " + out);
+        throw new IllegalStateException("birdc " + verb + " " + pattern + " on " + socket + ": " + (out.isEmpty() ? r.err().strip() : out));
     }
 }

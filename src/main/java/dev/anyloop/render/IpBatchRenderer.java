@@ -90,6 +90,7 @@ public final class IpBatchRenderer {
         sb.append(" priority ").append(r.priority());
         if (r.action() == PolicyRule.Action.LOOKUP) sb.append(" lookup ").append(Route.tableName(r.table()));
         else sb.append(' ').append(r.action().name().toLowerCase(Locale.ROOT));
+        if (r.suppressPrefixlen() >= 0) sb.append(" suppress_prefixlength ").append(r.suppressPrefixlen());
         if (!r.proto().equals(PolicyRule.PROTO_UNSPEC)) sb.append(" protocol ").append(Names.token("rule protocol", r.proto()));
         return sb.toString();
     }

@@ -94,6 +94,9 @@ public final class IptablesRenderer {
     public static String text(Family f, Rule r) { return new Printer(f, false).body(r).strip(); }
 
     /** A target as iptables-save spells it ("-j ACCEPT"), for traces; "(no target)" for a rule that only counts. */
+    /** One match as iptables-save writes it (lenient), for messages. */
+    static String matchText(Family f, Match m) { return new Printer(f, false).body(new Rule(List.of(m), new Target.None(), Optional.empty())).strip(); }
+
     public static String targetText(Family f, Target t) {
         String s = t.accept(new Printer(f, false).targets).strip();
         return s.isEmpty() ? "(no target)" : s;
@@ -147,6 +150,11 @@ public final class IptablesRenderer {
             p.out.forEach(m -> sb.append(neg(m)).append(" -o ").append(iface(m.name())));
             p.proto.forEach(m -> sb.append(neg(m)).append(" -p ").append(token("protocol", m.name())));
             ports(p, sb);
+            for (Match.TcpFlags m : p.flags) {
+                p.requireProtocol("tcp", "a TCP flags match", strict);
+                sb.append(p.endsInTcp() ? "" : " -m tcp").append(neg(m)).append(" --tcp-flags ").append(tcpFlags(m.mask())).append(' ')
+                        .append(tcpFlags(m.comp()));
+            }
             for (Match.IcmpType m : p.icmp) {
                 p.requireProtocol(f == Family.V4 ? "icmp" : "ipv6-icmp", "an ICMP type", strict);
                 // iptables-save prints the type as a number (255 is "any"), whatever name was typed
@@ -160,6 +168,7 @@ public final class IptablesRenderer {
                 p.srcType.forEach(m -> sb.append(neg(m)).append(" --src-type ").append(token("address type", m.type())));
                 p.dstType.forEach(m -> sb.append(neg(m)).append(" --dst-type ").append(token("address type", m.type())));
             }
+            for (Match m : p.ext) sb.append(m.accept(extensions));
             for (Match.Unsupported u : p.unsupported) sb.append(' ').append(oneLine("match", u.text().strip()));
             r.comment().ifPresent(c -> {
                 if (c.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) fail("comment '" + c + "' is over 255 bytes, xt_comment's limit");
@@ -206,6 +215,70 @@ public final class IptablesRenderer {
         }
 
         private static String neg(Match m) { return m.negated() ? " !" : ""; }
+
+        /** "FIN,SYN,RST,ACK", "NONE": iptables-save's names in bit order (ALL is printed as every name). */
+        private static String tcpFlags(int bits) {
+            List<String> names = new ArrayList<>();
+            for (Match.TcpFlag f : Match.TcpFlag.values()) if ((bits & f.bit) != 0) names.add(f.name());
+            return names.isEmpty() ? "NONE" : String.join(",", names);
+        }
+
+        private static String hex(long n) { return "0x" + Long.toHexString(n); }
+
+        /** The extension matches, each as its own -m group in iptables-save's words. */
+        private final Match.Visitor<String> extensions = new ExtensionText();
+
+        private final class ExtensionText implements Match.Visitor<String> {
+            public String visit(Match.InSet m) {
+                return " -m set" + neg(m) + " --match-set " + token("set name", m.set()) + " " + String.join(",", m.flags())
+                        + (m.returnNomatch() ? " --return-nomatch" : "");
+            }
+
+            public String visit(Match.IpRange m) {
+                if (m.from().family() != f) fail("range " + m.from() + "-" + m.to() + " is not " + f.word());
+                return " -m iprange" + neg(m) + (m.source() ? " --src-range " : " --dst-range ") + m.from() + "-" + m.to();
+            }
+
+            public String visit(Match.Owner m) {
+                if (m.kind() == Match.OwnerKind.SOCKET_EXISTS) return " -m owner" + neg(m) + " --socket-exists";
+                return " -m owner" + neg(m) + " " + m.kind().option() + " " + m.from() + (m.to() != m.from() ? "-" + m.to() : "");
+            }
+
+            public String visit(Match.RpFilter m) {
+                return " -m rpfilter" + (m.loose() ? " --loose" : "") + (m.validMark() ? " --validmark" : "")
+                        + (m.acceptLocal() ? " --accept-local" : "") + (m.invert() ? " --invert" : "");
+            }
+
+            public String visit(Match.Mark m) {
+                return " -m mark" + neg(m) + " --mark " + hex(m.value()) + (m.mask() == 0xffffffffL ? "" : "/" + hex(m.mask()));
+            }
+
+            public String visit(Match.Limit m) { return " -m limit " + oneLine("limit", m.text().strip()); }
+
+            public String visit(Match.TcpFlags m) { throw new IllegalStateException("printed with the ports"); }
+
+            public String visit(Match.Source m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.Destination m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.InInterface m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.OutInterface m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.Protocol m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.DstPorts m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.SrcPorts m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.IcmpType m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.ConnState m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.AddrType m) { throw new IllegalStateException("not an extension"); }
+
+            public String visit(Match.Unsupported m) { throw new IllegalStateException("not an extension"); }
+        }
 
         private final class Targets implements Target.Visitor<String> {
             public String visit(Target.Accept t) { return " -j ACCEPT"; }
@@ -262,7 +335,18 @@ public final class IptablesRenderer {
         final List<Match.ConnState> state = new ArrayList<>();
         final List<Match.AddrType> srcType = new ArrayList<>();
         final List<Match.AddrType> dstType = new ArrayList<>();
+        final List<Match.TcpFlags> flags = new ArrayList<>();
+        /** set, iprange, owner, rpfilter, mark, limit: each its own group, in the rule's order. */
+        final List<Match> ext = new ArrayList<>();
         final List<Match.Unsupported> unsupported = new ArrayList<>();
+
+        /** True when the last port group printed is "-m tcp", which a TCP flags match then joins. */
+        boolean endsInTcp() {
+            if (!"tcp".equals(proto.stream().filter(m -> !m.negated()).map(Match.Protocol::name).findFirst().orElse(""))) return false;
+            boolean singleSport = sports.size() == 1 && sports.get(0).ranges().size() == 1;
+            boolean singleDport = dports.size() == 1 && dports.get(0).ranges().size() == 1;
+            return !dports.isEmpty() ? singleDport : !sports.isEmpty() && singleSport;
+        }
 
         static Parts of(Rule r, boolean strict) {
             Parts p = new Parts();
@@ -289,9 +373,28 @@ public final class IptablesRenderer {
                     return m.source() ? add(p.srcType, m, "--src-type") : add(p.dstType, m, "--dst-type");
                 }
 
+                public List<? extends Match> visit(Match.InSet m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.IpRange m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.Owner m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.RpFilter m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.Mark m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.Limit m) { return ext(m); }
+
+                public List<? extends Match> visit(Match.TcpFlags m) { return add(p.flags, m, "TCP flags"); }
+
                 public List<? extends Match> visit(Match.Unsupported m) {
                     p.unsupported.add(m);
                     return p.unsupported;
+                }
+
+                private List<Match> ext(Match m) {
+                    p.ext.add(m);
+                    return p.ext;
                 }
 
                 private <M extends Match> List<M> add(List<M> had, M m, String what) {

@@ -43,6 +43,11 @@ final class NftRules {
         if (!p.unsupported.isEmpty()) {
             throw new IllegalArgumentException("match '" + p.unsupported.get(0).text() + "' is not supported by the nft backend");
         }
+        if (!p.ext.isEmpty() || !p.flags.isEmpty()) {
+            // anyloop writes none of these; a snapshot's rule holding one is exported as iptables, not translated
+            Match m = p.ext.isEmpty() ? p.flags.get(0) : p.ext.get(0);
+            throw new IllegalArgumentException("match '" + IptablesRenderer.matchText(f, m) + "' is not translated to nft by anyloop");
+        }
         List<String> out = new ArrayList<>();
         String fam = f.nft();
         first(p.src).ifPresent(m -> out.add(fam + " saddr " + op(m) + prefix(m.prefix())));

@@ -195,6 +195,8 @@ public final class Fib {
             Entry e = table == null ? null : table.lookupOrDefault(dst, null);
             if (e == null) continue;
             if (e.type == Route.Type.THROW) continue; // fib_table_lookup returns -EAGAIN: next rule
+            // fib4_rule_suppress / fib6_rule_suppress: a route of N bits or fewer is dropped, the next rule runs
+            if (r.suppressPrefixlen() >= 0 && e.best.get().dst().length() <= r.suppressPrefixlen()) continue;
             FibResult res = e.results[i];
             if (res == null) {
                 // racy but safe: FibResult is immutable, and two threads would store equal results

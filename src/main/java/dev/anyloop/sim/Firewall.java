@@ -6,6 +6,7 @@ import dev.anyloop.net.PortRange;
 import dev.anyloop.net.Proto;
 import dev.anyloop.state.BuiltinChain;
 import dev.anyloop.state.Chain;
+import dev.anyloop.state.IpSet;
 import dev.anyloop.state.ConntrackState;
 import dev.anyloop.state.Match;
 import dev.anyloop.state.Netfilter;
@@ -145,6 +146,17 @@ final class Firewall {
         boolean test(Packet p, String in, String out, HostModel h);
     }
 
+    /** A condition some packets cannot decide: {@link #NO}, {@link #YES} or {@link #UNDECIDED}. */
+    interface TriCond extends Cond {
+        int NO = 0;
+        int YES = 1;
+        int UNDECIDED = 2;
+
+        int decide(Packet p, String in, String out, HostModel h);
+
+        default boolean test(Packet p, String in, String out, HostModel h) { return decide(p, in, out, h) != NO; }
+    }
+
     /**
      * A compiled rule. IPv4 -s / -d are kept as primitive net/mask pairs checked inline: evaluation
      * over thousands of hosts is bound by memory loads, not arithmetic.
@@ -155,6 +167,12 @@ final class Firewall {
         final boolean unknown;
         final Hit hit;
         final Flow flow;
+        /** Conditions a packet may leave undecided (owner of a local socket), checked after {@link #conds}; null if none. */
+        TriCond[] tri;
+        /** What the rule gives when a {@link #tri} condition is undecided and none fails. */
+        Hit undecided;
+        /** The rule's {@code -m limit}, said in the trace when it matched. */
+        String limit;
         CChain jump;
         boolean hasSrc;
         boolean srcNeg;
@@ -223,9 +241,12 @@ final class Firewall {
     private final Map<String, Map<String, CChain>> tables = new HashMap<>();
     private final CChain[] hooks = new CChain[BuiltinChain.values().length];
     private final Family family;
+    private final IpSet.Sets ipsets;
+    private final Map<String, IpSetIndex> setIndex = new HashMap<>();
 
-    Firewall(Netfilter nf, boolean fwmarkRules) {
+    Firewall(Netfilter nf, IpSet.Sets ipsets, boolean fwmarkRules) {
         this.family = nf.family();
+        this.ipsets = ipsets;
         for (Table t : nf.tables()) {
             Map<String, CChain> chains = new HashMap<>();
             Map<CRule, String> jumps = new HashMap<>();
@@ -269,7 +290,10 @@ final class Firewall {
         Match.Source fastSrc = null;
         Match.Destination fastDst = null;
         Conds compiler = new Conds();
+        List<TriCond> tri = new java.util.ArrayList<>();
+        String limit = null;
         for (Match m : r.matches()) {
+            if (m instanceof Match.Limit l) limit = "-m limit " + l.text();
             if (family == Family.V4 && fastSrc == null && m instanceof Match.Source s && s.prefix().family() == Family.V4) {
                 fastSrc = s;
                 continue;
@@ -283,6 +307,14 @@ final class Firewall {
                 unsupportedMatch = true;
                 continue;
             }
+            if (c instanceof TriCond t) {
+                // ! swaps yes and no; what cannot be decided stays so
+                tri.add(m.negated() ? (p, i, o, h) -> {
+                    int d = t.decide(p, i, o, h);
+                    return d == TriCond.UNDECIDED ? d : TriCond.YES - d;
+                } : t);
+                continue;
+            }
             conds[n++] = m.negated() ? (p, i, o, h) -> !c.test(p, i, o, h) : c;
         }
         Cond[] used = java.util.Arrays.copyOf(conds, n);
@@ -292,6 +324,12 @@ final class Firewall {
         boolean unknown = e.kind() == Kind.UNKNOWN || (unsupportedMatch && e.flow() != Flow.CONTINUE);
         Kind k = unknown ? Kind.UNKNOWN : e.kind();
         CRule c = new CRule(r, used, unknown, new Hit(k, t, table, chain, index, r, unknown ? null : e.nat()), unknown ? Flow.DECIDE : e.flow());
+        c.limit = limit;
+        if (!tri.isEmpty()) {
+            c.tri = tri.toArray(new TriCond[0]);
+            // a rule that only counts or logs goes on whatever the undecided match says
+            c.undecided = e.flow() == Flow.CONTINUE ? null : new Hit(Kind.UNKNOWN, t, table, chain, index, r);
+        }
         if (fastSrc != null) {
             c.hasSrc = true;
             c.srcNeg = fastSrc.negated();
@@ -351,7 +389,71 @@ final class Firewall {
             return (p, i, o, h) -> addrType(h, a.source() ? p.src() : p.dst()).equals(want);
         }
 
+        public Cond visit(Match.InSet m) {
+            IpSetIndex idx = ipsets.get(m.set()).map(s -> setIndex.computeIfAbsent(m.set(), k -> IpSetIndex.of(s, ipsets))).orElse(null);
+            // iptables does not load a rule naming a missing set: the snapshot is not of one moment
+            if (idx == null || idx.unknown != null) return null;
+            List<String> flags = m.flags();
+            if (!m.returnNomatch()) return (p, i, o, h) -> idx.lookup(p, flags) == IpSetIndex.Found.YES;
+            // --return-nomatch: what a nomatch element then gives is not pinned by a kernel test here, so it is undecided
+            return (TriCond) (p, i, o, h) -> {
+                IpSetIndex.Found f = idx.lookup(p, flags);
+                return f == IpSetIndex.Found.YES ? TriCond.YES : f == IpSetIndex.Found.NO ? TriCond.NO : TriCond.UNDECIDED;
+            };
+        }
+
+        public Cond visit(Match.IpRange x) { return (p, i, o, h) -> x.contains(x.source() ? p.src() : p.dst()); }
+
+        public Cond visit(Match.Owner x) { return (TriCond) (p, i, o, h) -> owner(x, p, i); }
+
+        public Cond visit(Match.RpFilter x) { return (p, i, o, h) -> rpfilter(x, p, i, h); }
+
+        public Cond visit(Match.Mark x) { return (p, i, o, h) -> (p.mark() & x.mask()) == x.value(); }
+
+        public Cond visit(Match.TcpFlags x) {
+            // the simulator's TCP packets are a SYN (request) and a SYN-ACK (its answer)
+            return (p, i, o, h) -> p.proto() == Proto.TCP && (tcpFlags(p) & x.mask()) == x.comp();
+        }
+
+        public Cond visit(Match.Limit x) { return (p, i, o, h) -> true; }
+
         public Cond visit(Match.Unsupported m) { return null; }
+    }
+
+    static int tcpFlags(Packet p) { return Match.TcpFlag.SYN.bit | (p.reply() ? Match.TcpFlag.ACK.bit : 0); }
+
+    /**
+     * xt_owner: a packet without a socket (forwarded, or at a hook before local delivery) matches only a negated
+     * option; an echo reply is sent from the kernel's ICMP control socket, which has no file (no uid or gid, but a
+     * socket); a packet of a local application has an owner the query does not say.
+     */
+    private static int owner(Match.Owner x, Packet p, String in) {
+        // the value before the rule's '!', which the caller applies: without a socket "! --uid-owner 0" matches
+        if (!in.isEmpty()) return TriCond.NO;
+        if (x.kind() == Match.OwnerKind.SOCKET_EXISTS) return TriCond.YES;
+        boolean ctl = p.proto() == Proto.ICMP && p.reply();
+        return ctl ? TriCond.NO : TriCond.UNDECIDED;
+    }
+
+    /**
+     * ipt_rpfilter / ip6t_rpfilter: a packet from lo passes; otherwise the source is looked up from lo (with the
+     * packet's mark under --validmark); the route must be unicast (or local with --accept-local) and use the input
+     * device among its next hops (any device with --loose). --invert flips the result.
+     */
+    private boolean rpfilter(Match.RpFilter x, Packet p, String in, HostModel h) {
+        if (in.equals("lo") || in.isEmpty()) return !x.invert();
+        Fib fib = h.fib(family);
+        Ip saddr = p.dst().isMulticast() ? Ip.zero(family) : p.dst();
+        FibResult r = fib.lookup(p.src(), saddr, "lo", x.validMark() ? p.mark() : 0);
+        boolean ok;
+        if (!r.found() || (r.type() != Route.Type.UNICAST && !(r.type() == Route.Type.LOCAL && x.acceptLocal()))) {
+            ok = false;
+        } else if (r.type() == Route.Type.LOCAL) {
+            ok = true;
+        } else {
+            ok = x.loose() || r.route().get().nexthops().stream().anyMatch(nh -> nh.dev().equals(in));
+        }
+        return ok != x.invert();
     }
 
     private String addrType(HostModel h, Ip ip) {
@@ -426,7 +528,27 @@ final class Firewall {
             }
             CRule r = cur.rules[pos++];
             if (!conds(r, p, in, out, h)) continue;
-            if (rec.explain()) rec.add(r.hit.step(h.name));
+            if (r.tri != null) {
+                int d = TriCond.YES;
+                for (TriCond t : r.tri) {
+                    int x = t.decide(p, in, out, h);
+                    if (x == TriCond.NO) {
+                        d = x;
+                        break;
+                    }
+                    if (x == TriCond.UNDECIDED) d = x;
+                }
+                if (d == TriCond.NO) continue;
+                if (d == TriCond.UNDECIDED) {
+                    if (r.undecided == null) continue;
+                    if (rec.explain()) rec.add(r.undecided.step(h.name));
+                    return r.undecided;
+                }
+            }
+            if (rec.explain()) {
+                rec.add(r.hit.step(h.name));
+                if (r.limit != null) rec.add(new Step.Note(h.name, r.limit + ": a single probe passes while the bucket has tokens"));
+            }
             Flow flow = r.flow;
             if (flow == Flow.DECIDE) return r.hit;
             if (flow == Flow.CONTINUE) continue;

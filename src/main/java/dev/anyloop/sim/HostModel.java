@@ -188,8 +188,8 @@ final class HostModel {
                 t = tables;
                 if (t == null) {
                     Fib f4 = Fib.of(state, Family.V4), f6 = Fib.of(state, Family.V6);
-                    Firewall w4 = new Firewall(state.ipv4(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
-                    Firewall w6 = new Firewall(state.ipv6(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    Firewall w4 = new Firewall(state.ipv4(), state.ipsets(), f4.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
+                    Firewall w6 = new Firewall(state.ipv6(), state.ipsets(), f6.rules().stream().anyMatch(r -> r.fwmark().isPresent()));
                     // the native nftables ruleset per family, null when the host has none
                     NftEngine n4 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V4);
                     NftEngine n6 = state.nftables().isEmpty() ? null : new NftEngine(state.nftables(), Family.V6);

@@ -17,7 +17,7 @@ public final class IpRuleParser {
     /** Fields that say how a rule is shown, not which packets it takes. */
     private static final Set<String> INFORMATIONAL = Set.of("flags");
     private static final Set<String> MODELLED = Set.of("priority", "not", "src", "srclen", "dst", "dstlen", "iif", "oif",
-            "fwmark", "fwmask", "table", "action", "protocol");
+            "fwmark", "fwmask", "table", "action", "protocol", "suppress_prefixlen");
 
     public static List<PolicyRule> parse(String file, String json, Family family) throws SnapshotException {
         List<PolicyRule> out = new ArrayList<>();
@@ -27,10 +27,10 @@ public final class IpRuleParser {
 
     private static PolicyRule rule(Json r, Family family) throws SnapshotException {
         for (String k : r.keys()) {
-            // a selector anyloop does not model (ipproto, dport, tos, uidrange, suppress_prefixlen, goto, ...)
+            // a selector anyloop does not model (ipproto, dport, tos, uidrange, suppress_ifgroup, goto, ...)
             // changes which packets the rule takes; ignoring it would make every verdict past it a guess
             if (!MODELLED.contains(k) && !INFORMATIONAL.contains(k)) {
-                throw r.require(k).error("expected only priority, not, src, dst, iif, oif, fwmark, table or action,"
+                throw r.require(k).error("expected only priority, not, src, dst, iif, oif, fwmark, table, action or suppress_prefixlen,"
                         + " found '" + k + "', a selector anyloop does not model");
             }
         }
@@ -65,7 +65,11 @@ public final class IpRuleParser {
         }
         // who installed it (ip leaves "protocol" out for unspec); anyloop's own rules carry 77 or its name
         String proto = r.optString("protocol").orElse(PolicyRule.PROTO_UNSPEC);
-        return new PolicyRule(family, (int) priority, not, from, to, iif, oif, fwmark, action, table, fwmask, proto);
+        long suppress = r.optLong("suppress_prefixlen").orElse(-1L);
+        if (suppress < -1 || suppress > family.bits()) {
+            throw r.require("suppress_prefixlen").error("expected a prefix length 0-" + family.bits() + ", found " + suppress);
+        }
+        return new PolicyRule(family, (int) priority, not, from, to, iif, oif, fwmark, action, table, fwmask, proto, (int) suppress);
     }
 
     /** "src": "all" means any; "src": "10.0.0.0", "srclen": 8 a prefix; a host prefix comes without a length. */

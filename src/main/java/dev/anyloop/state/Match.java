@@ -39,6 +39,20 @@ public sealed interface Match {
 
         R visit(AddrType m);
 
+        R visit(InSet m);
+
+        R visit(IpRange m);
+
+        R visit(Owner m);
+
+        R visit(RpFilter m);
+
+        R visit(Mark m);
+
+        R visit(TcpFlags m);
+
+        R visit(Limit m);
+
         R visit(Unsupported m);
     }
 
@@ -99,6 +113,89 @@ public sealed interface Match {
 
     /** {@code -m addrtype --src-type/--dst-type TYPE}: LOCAL, UNICAST, BROADCAST, MULTICAST, ... */
     record AddrType(boolean source, String type, boolean negated) implements Match {
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /**
+     * {@code -m set [!] --match-set NAME FLAGS}: the packet's fields named by FLAGS ({@code src} or {@code dst} per
+     * dimension of the set's type, "src,dst" for hash:ip,port) are a member of ipset NAME. {@code returnNomatch} is
+     * {@code --return-nomatch}: a nomatch element then matches instead of being carved out.
+     */
+    record InSet(String set, List<String> flags, boolean returnNomatch, boolean negated) implements Match {
+        public InSet {
+            flags = List.copyOf(flags);
+            for (String f : flags) {
+                if (!f.equals("src") && !f.equals("dst")) throw new IllegalArgumentException("set flag '" + f + "' is not src or dst");
+            }
+            if (flags.isEmpty()) throw new IllegalArgumentException("a set match needs src or dst");
+        }
+
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /** {@code -m iprange --src-range A-B} ({@code source}) or {@code --dst-range A-B}: the address lies in [from, to]. */
+    record IpRange(boolean source, dev.anyloop.net.Ip from, dev.anyloop.net.Ip to, boolean negated) implements Match {
+        public IpRange {
+            if (from.family() != to.family()) throw new IllegalArgumentException("range " + from + "-" + to + " mixes families");
+        }
+
+        public boolean contains(dev.anyloop.net.Ip ip) { return ip.family() == from.family() && from.compareTo(ip) <= 0 && ip.compareTo(to) <= 0; }
+
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /** What {@code -m owner} compares: the socket's uid or gid (a range), or only that the packet has a socket. */
+    enum OwnerKind {
+        UID("--uid-owner"), GID("--gid-owner"), SOCKET_EXISTS("--socket-exists");
+
+        private final String option;
+
+        OwnerKind(String option) { this.option = option; }
+
+        public String option() { return option; }
+    }
+
+    /** {@code -m owner [!] --uid-owner A[-B]} / {@code --gid-owner} / {@code --socket-exists}: the sending socket's owner. */
+    record Owner(OwnerKind kind, long from, long to, boolean negated) implements Match {
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /**
+     * {@code -m rpfilter [--loose] [--validmark] [--accept-local] [--invert]}: a reverse-path lookup of the source
+     * finds a route back through the packet's input device (any device with {@code --loose}). {@code --invert} is the
+     * module's own option, not a {@code !}.
+     */
+    record RpFilter(boolean loose, boolean validMark, boolean acceptLocal, boolean invert) implements Match {
+        @Override
+        public boolean negated() { return false; }
+
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /** {@code -m mark [!] --mark VALUE[/MASK]}: (skb->mark & mask) == value. */
+    record Mark(long value, long mask, boolean negated) implements Match {
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /** TCP flag bits, in iptables' order of names. */
+    enum TcpFlag {
+        FIN(0x01), SYN(0x02), RST(0x04), PSH(0x08), ACK(0x10), URG(0x20);
+
+        public final int bit;
+
+        TcpFlag(int bit) { this.bit = bit; }
+    }
+
+    /** {@code --tcp-flags MASK COMP} ({@code --syn} is FIN,SYN,RST,ACK SYN): (flags & mask) == comp. */
+    record TcpFlags(int mask, int comp, boolean negated) implements Match {
+        public <R> R accept(Visitor<R> v) { return v.visit(this); }
+    }
+
+    /** {@code -m limit --limit RATE --limit-burst N}: a token bucket; a single probe passes while it has tokens. */
+    record Limit(String text) implements Match {
+        @Override
+        public boolean negated() { return false; }
+
         public <R> R accept(Visitor<R> v) { return v.visit(this); }
     }
 

@@ -1,6 +1,7 @@
 package dev.anyloop.state;
 
 import dev.anyloop.net.Family;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -69,6 +70,35 @@ public record Sysctls(Map<String, String> values) {
         } catch (NumberFormatException e) {
             return def;
         }
+    }
+
+    /**
+     * These values after {@code sysctl -w} of each of {@code writes}, as the kernel applies them: a write of
+     * net.ipv4.ip_forward or net.ipv4.conf.all.forwarding sets forwarding on conf.all, conf.default and every
+     * device (net/ipv4/devinet.c inet_forward_change), and net.ipv6.conf.all.forwarding sets conf.default and every
+     * device (net/ipv6/addrconf.c addrconf_fixup_forwarding); any other key is set alone.
+     */
+    public Sysctls written(Map<String, String> writes) {
+        Map<String, String> m = new TreeMap<>(values);
+        for (Map.Entry<String, String> w : writes.entrySet()) {
+            String k = w.getKey();
+            String v = w.getValue().strip();
+            if (k.equals(SysctlKey.IP_FORWARD.key()) || k.equals(SysctlKey.IPV4_FORWARDING.key("all"))) {
+                m.put(SysctlKey.IP_FORWARD.key(), v);
+                setEveryDevice(m, SysctlKey.IPV4_FORWARDING, v);
+            } else if (k.equals(SysctlKey.IPV6_FORWARDING.key("all"))) {
+                setEveryDevice(m, SysctlKey.IPV6_FORWARDING, v);
+            }
+            m.put(k, v);
+        }
+        return new Sysctls(m);
+    }
+
+    /** {@code k} set to {@code v} for all, default and every device that has its own value. */
+    private static void setEveryDevice(Map<String, String> m, SysctlKey k, String v) {
+        for (String key : List.copyOf(m.keySet())) if (k.matches(key)) m.put(key, v);
+        m.put(k.key("all"), v);
+        m.put(k.key("default"), v);
     }
 
     /** The keys in sorted order, for rendering. */

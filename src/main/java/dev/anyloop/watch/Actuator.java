@@ -19,4 +19,12 @@ public interface Actuator {
      * the ones that failed with the reason; an empty map means all were made.
      */
     java.util.Map<Change, String> apply(List<Change> changes);
+
+    /**
+     * Whether the instances of a service address this actuator holds are all the carriers the network has of it, as
+     * a router's routes are: watch then never withdraws the last one ("Never the last route"). A BGP server's
+     * announcement is one of several the routers choose among, and its check is local: false (docs/watch.md,
+     * "BGP servers").
+     */
+    default boolean holdsEveryCarrier() { return true; }
 }

@@ -61,6 +61,7 @@ public final class Supervisor {
     }
 
     private final DampingDef damping;
+    private final boolean keepLast;
     private final Map<Instance, Slot> slots = new TreeMap<>();
     private final Map<Instance.Group, List<Slot>> groups = new TreeMap<>();
     private final Map<Instance.Group, String> alarms = new TreeMap<>();
@@ -71,7 +72,17 @@ public final class Supervisor {
      * changes nothing until a change is due.
      */
     public Supervisor(List<Member> members, DampingDef damping, Live live, long now) {
+        this(members, damping, live, now, true);
+    }
+
+    /**
+     * As above; with {@code keepLast} false each instance stands alone: one that goes down is withdrawn even when no
+     * other instance of its address keeps a route here (a BGP server's own announcement: the other servers' stay in
+     * the network, {@link Actuator#holdsEveryCarrier()}).
+     */
+    public Supervisor(List<Member> members, DampingDef damping, Live live, long now, boolean keepLast) {
         this.damping = damping;
+        this.keepLast = keepLast;
         for (Member m : members) {
             Slot s = new Slot(m);
             s.installed = live.installed().contains(m.instance());
@@ -200,7 +211,7 @@ public final class Supervisor {
             }
         }
         String alarm = null;
-        if (wanted.isEmpty() && !active.isEmpty()) {
+        if (keepLast && wanted.isEmpty() && !active.isEmpty()) {
             for (Slot s : active) {
                 if (s.fault().isEmpty() && s.health.up()) wanted.put(s, "damping set aside: no other instance is up");
             }
@@ -222,7 +233,7 @@ public final class Supervisor {
         }
         // "At once": while every instance that would keep the address is itself failing checks (not down yet),
         // a withdrawal waits; either they recover and it goes ahead, or they go down too and all are kept.
-        boolean hold = wanted.keySet().stream().noneMatch(s -> s.fault().isEmpty() && s.health.failRun() == 0);
+        boolean hold = keepLast && wanted.keySet().stream().noneMatch(s -> s.fault().isEmpty() && s.health.failRun() == 0);
         for (Slot s : active) {
             boolean want = wanted.containsKey(s);
             if (want && !s.installed) {

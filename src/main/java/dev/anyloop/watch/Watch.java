@@ -80,7 +80,7 @@ public final class Watch {
     public void start() {
         actuator = actuators.apply(plan);
         Live live = actuator.read();
-        supervisor = new Supervisor(members(plan, false), plan.damping(), live, now());
+        supervisor = new Supervisor(members(plan, false), plan.damping(), live, now(), actuator.holdsEveryCarrier());
         log.accept(Event.of(Event.Level.INFO, "start", "router", plan.router(), "instances", Integer.toString(plan.items().size()),
                 "checked", Integer.toString(plan.checked().size()), "in-service", Integer.toString(live.installed().size()),
                 "drained", Integer.toString(live.drained().size()), "actuator", actuator.describe(),
@@ -94,7 +94,7 @@ public final class Watch {
         List<IcmpChecks.Target> icmpTargets = new ArrayList<>();
         for (WatchPlan.Item item : p.checked()) {
             CheckSpec c = item.check().orElseThrow();
-            Ip source = item.path().orElseThrow().source();
+            Ip source = item.source();
             if (c.kind() == CheckSpec.Kind.ICMP) {
                 icmpTargets.add(new IcmpChecks.Target(item.instance(), (CheckSpec.Icmp) c, source));
             } else {
@@ -271,7 +271,7 @@ public final class Watch {
             log.accept(Event.of(Event.Level.ERROR, "reload-refused", "reason", "kept the running configuration: " + e.getMessage()));
             return;
         }
-        Supervisor s = new Supervisor(members(next, false), next.damping(), live, now);
+        Supervisor s = new Supervisor(members(next, false), next.damping(), live, now, a.holdsEveryCarrier());
         s.carryOver(supervisor);
         sockets.close();
         pings.close();
@@ -291,7 +291,7 @@ public final class Watch {
      */
     public static List<Supervisor.View> once(WatchPlan plan, Actuator actuator, Metrics metrics) {
         Live live = actuator.read();
-        Supervisor s = new Supervisor(members(plan, true), plan.damping(), live, now());
+        Supervisor s = new Supervisor(members(plan, true), plan.damping(), live, now(), actuator.holdsEveryCarrier());
         s.reconcile(live, now());
         Watch w = new Watch(plan, p -> actuator, () -> plan, e -> { }, metrics, Options.none());
         w.startChecks(plan, false);

@@ -29,7 +29,14 @@ public record WatchPlan(String router, List<Item> items, DampingDef damping) {
     public WatchPlan { items = List.copyOf(items); }
 
     /** One instance: its route on the router and, when checked, how. */
-    public record Item(Instance instance, Route route, Optional<CheckSpec> check, Optional<ProbePath> path) { }
+    public record Item(Instance instance, Route route, Optional<CheckSpec> check, Optional<ProbePath> path) {
+        /**
+         * Where the checks leave from: the probe path's source on a router. A checked item without a probe path is a
+         * host checking its own service ({@link ServerPlan}): from the service address to itself, which the kernel
+         * delivers over lo (a local destination) and which fails to bind, a fault, when the address is not there.
+         */
+        public Ip source() { return path.map(ProbePath::source).orElse(instance.address()); }
+    }
 
     /** The probe path of one instance on the router: its source on lo, the rule that picks its table, its table route. */
     public record ProbePath(Ip source, PolicyRule rule, Route tableRoute) { }

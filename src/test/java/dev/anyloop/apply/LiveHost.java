@@ -27,8 +27,11 @@ public final class LiveHost implements AutoCloseable {
     private LiveHost(String ns) { this.ns = ns; }
 
     /** An empty namespace "ap-xxxxxxxx" (apply's room prefix), lo up, no DAD. */
-    public static LiveHost empty() {
-        LiveHost h = new LiveHost("ap-" + UUID.randomUUID().toString().substring(0, 8));
+    public static LiveHost empty() { return empty("ap-"); }
+
+    /** An empty namespace named {@code prefix} and 8 random characters (the test's room prefix), lo up, no DAD. */
+    public static LiveHost empty(String prefix) {
+        LiveHost h = new LiveHost(prefix + UUID.randomUUID().toString().substring(0, 8));
         RUN.run("ip", "netns", "add", h.ns).orThrow();
         h.ip("link set dev lo up\n");
         h.sh("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
@@ -36,8 +39,11 @@ public final class LiveHost implements AutoCloseable {
     }
 
     /** A namespace holding what {@code d} expects of the host and nothing of anyloop's. */
-    public static LiveHost forState(DeviceState d) {
-        LiveHost h = empty();
+    public static LiveHost forState(DeviceState d) { return forState(d, "ap-"); }
+
+    /** As {@link #forState(DeviceState)}, in a namespace named {@code prefix}... */
+    public static LiveHost forState(DeviceState d, String prefix) {
+        LiveHost h = empty(prefix);
         h.environment(d, true);
         return h;
     }

@@ -136,6 +136,36 @@ class PlannerTest {
     }
 
     @Test
+    void aChainHoldingEveryJumpTwiceLosesTheSecondCopies() {
+        Rule a = jump("10.9.0.1/32", "AL-A"), b = jump("10.9.0.2/32", "AL-B");
+        // iptables -D removes the first copy (the kept one): the copy left behind stands for it from then on
+        assertThat(jumps(List.of(a, b, foreign("10.0.0.0/8"), a, b), List.of(a, b))).extracting(Change::describe)
+                .containsExactly("- ipv4 filter INPUT: -d 10.9.0.1/32 -j AL-A", "- ipv4 filter INPUT: -d 10.9.0.2/32 -j AL-B");
+        Rule c = jump("10.9.0.3/32", "AL-C");
+        assertThat(jumps(List.of(a, a, b), List.of(a, c, b))).extracting(Change::describe)
+                .containsExactly("- ipv4 filter INPUT: -d 10.9.0.1/32 -j AL-A", "+ ipv4 filter INPUT #2: -d 10.9.0.3/32 -j AL-C");
+    }
+
+    @Test
+    void anUndoPlannedFromTheChainsAStepLeavesInsertsNoJumpThatIsThere() {
+        Rule a = jump("10.9.0.1/32", "AL-A"), b = jump("10.9.0.2/32", "AL-B");
+        ChainRef input = new ChainRef(Family.V4, "filter", "INPUT");
+        List<Rule> live = List.of(a, foreign("10.0.0.0/8"));
+        List<Change> step = jumps(live, List.of(a, b));
+        Map<ChainRef, List<Rule>> after = Planner.parentsAfter(Map.of(input, live), step);
+        assertThat(after.get(input)).containsExactly(a, b, foreign("10.0.0.0/8"));
+        // the undo back to [a] deletes b and inserts nothing (planned against an empty chain it would add a again)
+        List<Change> undo = new ArrayList<>();
+        Planner.jumps(input, after.get(input), List.of(a), undo);
+        assertThat(undo).extracting(Change::describe).containsExactly("- ipv4 filter INPUT: -d 10.9.0.2/32 -j AL-B");
+        // a built-in chain the host had no rules in starts empty; a delete takes the first copy only
+        ChainRef fwd = new ChainRef(Family.V4, "filter", "FORWARD");
+        Map<ChainRef, List<Rule>> m = Planner.parentsAfter(Map.of(), List.of(new Change.JumpInsert(fwd, 1, a), new Change.JumpInsert(fwd, 1, a),
+                new Change.JumpDelete(fwd, a)));
+        assertThat(m.get(fwd)).containsExactly(a);
+    }
+
+    @Test
     void longestIncreasingRunIsKept() {
         boolean[] k = Planner.increasing(new int[] {3, -1, 0, 1, 4, 2});
         // 0, 1, 2 and 0, 1, 4 are both longest; the one ending last is kept

@@ -58,4 +58,45 @@ class TimerScriptTest {
         assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(keep.resolve(TimerScript.ROLLED_BACK)).doesNotExist();
     }
+
+    /** The staged timer: due while a step holds {@link TimerScript#STEPPING}, it takes armed and waits; it undoes once the step is done. */
+    @Test
+    void aStagedTimerDueMidStepWaitsForTheStepThenFires() throws Exception {
+        Path d = tmp.resolve("staged");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve(TimerScript.ARMED), "x");
+        Files.writeString(d.resolve(TimerScript.SECONDS), "1\n");
+        Files.writeString(d.resolve(TimerScript.STEPPING), "1\n");
+        Files.writeString(d.resolve("timer.sh"), TimerScript.renderStaged(d, 60));
+        Process p = new ProcessBuilder("sh", d.resolve("timer.sh").toString()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!Files.exists(d.resolve(TimerScript.FIRING)) && System.nanoTime() < deadline) Thread.sleep(50);
+            // due: it took armed (no step may begin any more), and waits for the step under way
+            assertThat(d.resolve(TimerScript.FIRING)).exists();
+            assertThat(d.resolve(TimerScript.ARMED)).doesNotExist();
+            assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+            assertThat(d.resolve(TimerScript.ROLLED_BACK)).doesNotExist();
+            Files.delete(d.resolve(TimerScript.STEPPING)); // the step and its undo files are done
+            assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(d.resolve(TimerScript.ROLLED_BACK)).exists();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aStagedTimerStopsWaitingForAStepWhoseAnyloopDiedAfterItsGrace() throws Exception {
+        Path d = tmp.resolve("dead");
+        Files.createDirectories(d);
+        Files.writeString(d.resolve(TimerScript.ARMED), "x");
+        Files.writeString(d.resolve(TimerScript.SECONDS), "1\n");
+        Files.writeString(d.resolve(TimerScript.STEPPING), "1\n");
+        Files.writeString(d.resolve("timer.sh"), TimerScript.renderStaged(d, 1));
+        assertThat(RUN.run("sh", d.resolve("timer.sh").toString()).exit()).isZero();
+        assertThat(d.resolve(TimerScript.ROLLED_BACK)).exists();
+        assertThat(d.resolve(TimerScript.STEPPING)).exists();
+        assertThat(RUN.run(List.of("sh", "-n"), Optional.of(TimerScript.renderStaged(Path.of("/var/lib/it's"), Engine.STEP_GRACE_SECONDS)),
+                Duration.ofSeconds(5)).exit()).isZero();
+    }
 }

@@ -171,7 +171,10 @@ public final class BgpBaselineBench {
      * ExaBGP on {@code host}, to its router over IPv4, with the same AS numbers and router id as anyloop's plan and
      * the healthcheck at its defaults but for the MED an up service gets: the server's place in the service's order.
      */
-    private static Process startExabgp(Intent intent, LabPlan plan, String host) throws IOException {
+    static Process startExabgp(Intent intent, LabPlan plan, String host) throws IOException { return startExabgp(intent, plan, host, RUN); }
+
+    /** As above, its files in {@code run} (the lab's run folder). */
+    static Process startExabgp(Intent intent, LabPlan plan, String host, Path run) throws IOException {
         BgpDef.Speaker me = intent.bgp().speakers().get(host);
         BgpDef.Session s = intent.bgp().sessionsOf(host).stream().filter(x -> x.family() == dev.anyloop.net.Family.V4).findFirst().orElseThrow();
         int rank = intent.services().get("dns").hosts().indexOf(host);
@@ -185,19 +188,19 @@ public final class BgpBaselineBench {
                 + "  local-as " + me.asn() + ";\n"
                 + "  peer-as " + intent.bgp().speakers().get(s.peerOf(host).host()).asn() + ";\n"
                 + "  api { processes [ health ]; }\n}\n";
-        Path file = RUN.resolve(host + ".exabgp.conf");
+        Path file = run.resolve(host + ".exabgp.conf");
         Files.writeString(file, conf);
         return OS.start(List.of("nsenter", "--net=/run/netns/" + plan.namespaceOf(host), "--", "env", "exabgp_daemon_user=root",
-                "exabgp_api_cli=false", "exabgp_daemon_daemonize=false", "/usr/sbin/exabgp", file.toString()), RUN.resolve(host + ".exabgp.log"));
+                "exabgp_api_cli=false", "exabgp_daemon_daemonize=false", "/usr/sbin/exabgp", file.toString()), run.resolve(host + ".exabgp.log"));
     }
 
-    private static long micros() {
+    static long micros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     /** The prober's answers, read as its log grows: send time (epoch µs) to the host that answered. */
-    private static final class Answers {
+    static final class Answers {
         private final Path log;
         private final TreeMap<Long, String> byTime = new TreeMap<>();
         private long offset;

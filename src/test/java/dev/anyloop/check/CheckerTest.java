@@ -37,6 +37,24 @@ class CheckerTest {
     }
 
     /** T6: the how-to's DNS service moved to the wildcard: a warning, and the UDP checks fail with the answer's source. */
+    /** The compiler turns send_redirects off on routers; a host that has it on (a snapshot) gets a note for every hairpin. */
+    @Test
+    void aRouterThatWouldSendRedirectsIsNotedAndTheCompiledOneIsNot() {
+        dev.anyloop.state.Network compiled = Compiler.compile(HOME);
+        assertThat(Checker.run(HOME, compiled)).noneMatch(f -> f.message().contains("ICMP redirect"));
+        dev.anyloop.state.DeviceState.Builder b = compiled.host("router").orElseThrow().toBuilder();
+        for (String dev : List.of("all", "default", "eth0", "eth1", "eth2", "lo")) b.sysctl("net.ipv4.conf." + dev + ".send_redirects", "1");
+        List<Finding> all = Checker.run(HOME, compiled.with(b.build()));
+        List<Finding> notes = all.stream().filter(f -> f.message().contains("ICMP redirect")).toList();
+        assertThat(notes).allMatch(f -> f.kind() == Finding.Kind.NOTE && f.technique().equals("T3"));
+        assertThat(notes).anyMatch(f -> f.message().startsWith("laptop reaches web 10.10.10.10 through router (192.168.1.1), which forwards it "
+                + "back out eth1 to 192.168.1.20 with send_redirects on"));
+        // desktop serves 10.10.10.10 itself: it never asks the router for it
+        assertThat(notes).noneMatch(f -> f.message().startsWith("desktop reaches web 10.10.10.10"));
+        // cam's segment is not the one the router forwards back out of
+        assertThat(notes).noneMatch(f -> f.message().startsWith("cam "));
+    }
+
     @Test
     void aWildcardUdpServiceAtALoopbackAddressIsWarnedAboutAndFails() throws Exception {
         String yaml = java.nio.file.Files.readString(Path.of("examples/home.yaml"));

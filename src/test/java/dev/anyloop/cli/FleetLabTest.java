@@ -53,7 +53,6 @@ class FleetLabTest {
         if (guard != null) guard.close();
     }
 
-    @org.junit.jupiter.api.Disabled("FAILS on main since the merges of 2026-12-02 (not a pass): the preview of home.yaml lists no laptop -> dns line (issue 11)")
     @Test
     @Order(1)
     void theDryRunPreviewsEveryClientThatGainsAServiceAndChangesNothing() throws Exception {
@@ -97,7 +96,6 @@ class FleetLabTest {
         for (JsonNode h : j.get("hosts")) assertThat(h.get("waves")).as(h.toString()).isEmpty();
     }
 
-    @org.junit.jupiter.api.Disabled("FAILS on main since the merges of 2026-12-02 (not a pass): the timer rollback reports \"a kept jump left the chain\" since jumps carry rule comments (issue 11)")
     @Test
     @Order(4)
     void aConfirmedRolloutStaysAnUnconfirmedOneRollsBackByItself() throws Exception {

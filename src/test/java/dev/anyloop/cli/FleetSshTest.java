@@ -44,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("root")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Disabled("FAILS on main since the merges of 2026-12-02 (not a pass): its six tests share one lab in order; the move under a 50 ms client loses requests and a failing ip batch stops the rollout in the make wave, and the later tests depend on their state (issue 11)")
 class FleetSshTest {
     private static final String FILE = "examples/home.yaml";
     private static final String LAB = "flssh";
@@ -175,7 +174,8 @@ class FleetSshTest {
             Thread.sleep(500);
             Cli r = apply(moved.toString());
             assertThat(r.exit()).as(r.out() + r.err()).isZero();
-            assertThat(r.out()).contains("plan: wave make: addresses, new chains and routes: pi2", "plan: wave move: routes and rules switch: router",
+            // the router's part of make is watch's probe route to pi2's instance (its own table): additive, nothing routes there yet
+            assertThat(r.out()).contains("plan: wave make: addresses, new chains and routes: router, pi2", "plan: wave move: routes and rules switch: router",
                     "plan: wave break: what is left unused goes: desktop");
             Thread.sleep(500);
         } finally {
@@ -219,7 +219,7 @@ class FleetSshTest {
             assertThat(text).contains("desktop (ssh://root@" + ssh.address("desktop") + "): ", "cannot be read again after the make wave",
                     "except desktop, whose rollback failed", "desktop rolls back by its own timer");
             // nobody routes to desktop: pi2 still serves web, the router was never changed
-            assertThat(lab.probe("laptop", new Probe.Tcp(WEB, 80)).reachable()).isTrue();
+            assertThat(lab.probe("laptop", new Probe.Tcp(WEB, 80)).reachable()).as(text).isTrue();
             // desktop, cut off from anyloop, takes its change back by itself when its timer fires
             long back = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (onLo("desktop", WEB) && System.nanoTime() < back) Thread.sleep(200);
@@ -257,12 +257,13 @@ class FleetSshTest {
     @Order(5)
     void aCommandFailingOnTheRouterMidRolloutStopsItAndPutsBackTheHostsAlreadyChanged() throws Exception {
         // the router's kernel refuses its route change once: a second sshd there whose sessions find a stand-in ip first
-        // on the PATH, which fails the first ip -batch that replaces a route and runs the real ip for everything else
+        // on the PATH, which fails the first ip -batch that replaces a main-table route (the move; make only adds watch's
+        // probe route, in a table of its own) and runs the real ip for everything else
         Path bin = tmp.resolve("router-bin");
         Path mark = tmp.resolve("router-fails-once");
         Files.createDirectories(bin);
         Files.writeString(bin.resolve("ip"), "#!/bin/sh\n"
-                + "if [ \"$1\" = -batch ] && [ -e '" + mark + "' ] && grep -q '^route replace' \"$2\"; then\n"
+                + "if [ \"$1\" = -batch ] && [ -e '" + mark + "' ] && grep '^route replace' \"$2\" | grep -qv ' table '; then\n"
                 + "  rm -f '" + mark + "'; echo 'Error: Nexthop has invalid gateway.' >&2; echo \"Command failed $2:1\" >&2; exit 2\n"
                 + "fi\nexec /usr/sbin/ip \"$@\"\n");
         Files.setPosixFilePermissions(bin.resolve("ip"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -275,7 +276,7 @@ class FleetSshTest {
             Path kh = tmp.resolve("kh-router-faulty");
             Files.writeString(kh, Files.readString(ssh.knownHosts()) + faulty.knownHostsLine());
             String router = "router (ssh://root@" + ssh.address("router") + ":2223)";
-            // web back to desktop: desktop gets the address (make), then the router's routes fail (move)
+            // web back to desktop: desktop gets the address and the router its probe route (make), then the router's main route fails (move)
             Cli r = apply(FILE, "--target", "router=ssh://root@" + ssh.address("router") + ":2223", "--known-hosts", kh.toString(), "--json");
             assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
             assertThat(Files.exists(mark)).as("the router's ip failed once").isFalse();

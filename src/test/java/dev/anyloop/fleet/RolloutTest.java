@@ -112,6 +112,28 @@ class RolloutTest {
     }
 
     @Test
+    void aRouterReadWithForwardingOffOnEveryDeviceForwardsOnceItsStepWritesIpForward() throws Exception {
+        Network desired = Compiler.compile(home());
+        DeviceState planned = desired.host("router").orElseThrow();
+        // as a snapshot reads a fresh router: ip_forward 0 and conf.all, conf.default and each device's forwarding 0
+        Map<String, String> off = new LinkedHashMap<>(planned.sysctls().values());
+        off.put("net.ipv4.ip_forward", "0");
+        for (String dev : List.of("all", "default", "eth0", "eth1", "eth2", "lo")) off.put("net.ipv4.conf." + dev + ".forwarding", "0");
+        DeviceState read = new DeviceState("router", planned.links(), planned.addresses(), planned.routes(), planned.rules(),
+                dev.anyloop.state.Sysctls.of(off), planned.ipv4(), planned.ipv6(), planned.listeners());
+        Network live = Rollout.with(desired, Map.of("router", read));
+        Query dns = new Query("laptop", Ip.parse("10.53.0.53"), Proto.UDP, 53, "dns");
+        assertThat(Simulator.of(live).roundTrip(dns.flow()).verdict().describe()).contains("FORWARDING_DISABLED at router");
+        Rollout.Plan plan = Rollout.plan(inputs(live, desired));
+        Rollout.Step first = plan.steps().stream().filter(s -> s.host().equals("router")).findFirst().orElseThrow();
+        assertThat(first.wave()).isEqualTo(Rollout.Wave.MAKE);
+        // writing net.ipv4.ip_forward=1 turns forwarding on for every device (devinet.c inet_forward_change)
+        assertThat(first.simulated().sysctls().ipv4Forwarding("eth1")).isTrue();
+        Network after = Rollout.with(live, Map.of("router", first.simulated()));
+        assertThat(Simulator.of(after).roundTrip(dns.flow()).reachable()).isTrue();
+    }
+
+    @Test
     void nothingToDoIsAnEmptyPlanAndNoChange() throws Exception {
         Network live = Compiler.compile(home());
         Rollout.Plan plan = Rollout.plan(inputs(live, live));

@@ -37,6 +37,38 @@ class BgpLoaderTest {
         assertThat(bgp.holdTime()).isEqualTo(9);
     }
 
+    /**
+     * The validator and the health checks run on the resolved bgp: section. Before, they saw every service as
+     * statically routed: a health: section on anycast.yaml was refused for want of probe-sources (the routers seemed
+     * to probe the DNS servers along static routes that BGP replaces), and the compiler then built those probe paths.
+     */
+    @Test
+    void healthOnABgpServiceNeedsNoRouterProbePaths() throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("examples/anycast.yaml"))
+                + "\nhealth:\n  services:\n    dns: { check: dns, port: udp/53, query: whoami.anyloop, type: TXT }\n";
+        Intent i = parse(yaml);
+        assertThat(i.warnings()).isEmpty();
+        assertThat(ProbePairs.of(i)).isEmpty();
+        assertThat(dev.anyloop.compile.Compiler.compile(i).host("ra").orElseThrow().rules())
+                .noneMatch(r -> r.priority() > ProbePairs.TABLE_BASE && r.priority() < ProbePairs.TABLE_BASE + 100);
+        // beside static routes (static-routes: true) the routers do probe their servers, and need the prefix
+        String beside = yaml.replace("  services: [dns]                        # announced", "  services: { dns: { static-routes: true } }   # announced");
+        assertThat(beside).isNotEqualTo(yaml);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(beside)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("probe-sources");
+    }
+
+    /** A source address on a BGP router toward a BGP-announced service is carried by the route BIRD installs. */
+    @Test
+    void aSourceOnABgpRouterTowardABgpServiceIsRouted() throws Exception {
+        String yaml = java.nio.file.Files.readString(Path.of("examples/anycast.yaml"))
+                + "\nsource-addresses:\n  - { host: ra, to: 10.53.0.53, from: 10.255.0.1 }\n";
+        assertThat(parse(yaml).sources()).hasSize(1);
+        String off = yaml.replace("{ host: ra, to: 10.53.0.53,", "{ host: ra, to: 10.99.0.1,");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(off)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("to 10.99.0.1/32 is not covered by any route of host ra");
+    }
+
     @Test
     void theDefaultPlanSkipsNumbersWrittenForOtherHosts() throws Exception {
         Intent i = parse(new BgpNet().router("r1").router("r2", 64512L).router("r3").lan(List.of("r1"), "s1", "s2")

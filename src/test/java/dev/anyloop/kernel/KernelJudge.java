@@ -70,12 +70,46 @@ final class KernelJudge {
      */
     Result judge(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend, Map<String, String> nft)
             throws Exception {
+        Map<String, List<Setup>> setup = new java.util.LinkedHashMap<>();
+        nft.forEach((h, text) -> setup.put(h, List.of(new Setup(List.of("nft", "-f", "-"), text))));
+        return judgeWith(lab, generated, dir, planner, backend, setup);
+    }
+
+    /** Which next hop the kernel's flow hash picks for a probe ("10.1.0.2"), asked of the live lab. */
+    interface KernelPath {
+        String via(Netns netns, LabPlan plan, KernelProbe p);
+    }
+
+    /**
+     * Multipath flows: the kernel's path (from {@code kernelPath}) must be one the simulator walked, and the probe's
+     * outcome that path's verdict. Probes on one path are judged as by {@link #judgeWith}.
+     */
+    Result judgeMultipath(String lab, Network generated, Path dir, ProbePlanner planner, KernelPath kernelPath) throws Exception {
+        return run(lab, generated, dir, planner, dev.anyloop.apply.Backend.IPTABLES, Map.of(), kernelPath);
+    }
+
+    /** A command run in a host's namespace after the lab is up and before the snapshot, with its stdin. */
+    record Setup(List<String> argv, String stdin) { }
+
+    /**
+     * As {@link #judge(String, Network, Path, ProbePlanner)} with the lab's firewall backend and commands run on some
+     * hosts once the lab is up (a host's own nftables.service, ipset restore, iptables-restore --noflush).
+     */
+    Result judgeWith(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend,
+                     Map<String, List<Setup>> setup) throws Exception {
+        return run(lab, generated, dir, planner, backend, setup, null);
+    }
+
+    private Result run(String lab, Network generated, Path dir, ProbePlanner planner, dev.anyloop.apply.Backend backend,
+                       Map<String, List<Setup>> setup, KernelPath kernelPath) throws Exception {
         long t0 = System.nanoTime();
         LabPlan plan = LabPlan.of(lab, generated);
         Lab l = Lab.up(plan, generated, backend);
         try {
-            for (Map.Entry<String, String> e : nft.entrySet()) {
-                netns.exec(plan.namespaceOf(e.getKey()), List.of("nft", "-f", "-"), Optional.of(e.getValue()), Duration.ofSeconds(20)).orThrow();
+            for (Map.Entry<String, List<Setup>> e : setup.entrySet()) {
+                for (Setup c : e.getValue()) {
+                    netns.exec(plan.namespaceOf(e.getKey()), c.argv(), Optional.of(c.stdin()), Duration.ofSeconds(20)).orThrow();
+                }
             }
             KernelDiagnostics diag = new KernelDiagnostics(netns, plan, dir);
             diag.linksAfterUp();
@@ -97,6 +131,17 @@ final class KernelJudge {
             for (int i = 0; i < probes.size(); i++) {
                 KernelProbe p = probes.get(i);
                 KernelProbe.Outcome o = outcomes.get(i);
+                RoundTrip rt = kernelPath == null ? null : sim.roundTrip(p.flow());
+                if (rt != null && !rt.paths().isEmpty()) {
+                    String via = kernelPath.via(netns, plan, p);
+                    Optional<RoundTrip> taken = rt.paths().stream().filter(x -> x.render().contains("(via " + via + " dev ")).findFirst();
+                    if (taken.isEmpty()) {
+                        bad.add(new Disagreement(lab, p, o.reachable(), o.detail() + "; the kernel's path via " + via + " is not among the simulator's", rt));
+                    } else if (taken.get().reachable() != o.reachable()) {
+                        bad.add(new Disagreement(lab, p, o.reachable(), o.detail() + "; on the kernel's path via " + via, taken.get()));
+                    }
+                    continue;
+                }
                 if (sim.reachable(p.flow()) != o.reachable()) bad.add(new Disagreement(lab, p, o.reachable(), o.detail(), sim.roundTrip(p.flow())));
             }
             diag.after(bad, p -> send(plan, p));

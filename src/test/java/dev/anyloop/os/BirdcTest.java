@@ -23,10 +23,32 @@ class BirdcTest {
     }
 
     @Test
+    void eachAnnounceProtocolIsReadByServiceAndFamily() {
+        String show = HEADER
+                + "announce.dns.v4 Static     master4    down   22:10:01.123  \n"
+                + "announce.dns.v6 Static     master6    up     22:10:01.123  \n"
+                + "announce.web-1.v4 Static   master4    up     22:10:01.124  \n"
+                + "ra.v4      BGP        ---        up     22:10:02.500  Established   \n";
+        assertThat(Birdc.announcementsIn(show)).containsOnlyKeys("dns", "web-1");
+        assertThat(Birdc.announcementsIn(show).get("dns"))
+                .hasSize(2).containsEntry(dev.anyloop.net.Family.V4, false).containsEntry(dev.anyloop.net.Family.V6, true);
+        assertThat(Birdc.announcementsIn(show).get("web-1")).containsOnlyKeys(dev.anyloop.net.Family.V4);
+        assertThat(Birdc.announcementsIn(HEADER + "announce..v4 Static master4 up 22:10:01.123\n")).isEmpty();
+    }
+
+    @Test
     void noAnnounceProtocolsNoServices() {
         assertThat(Birdc.announcedIn("No protocols match\n")).isEmpty();
         assertThat(Birdc.announcedIn("")).isEmpty();
         assertThat(Birdc.announcedIn(HEADER + "announcement Static master4 up 22:10:01.123\n")).isEmpty();
+    }
+
+    /** A BIRD that does not answer is an error (watch refuses to start, or logs read-failed), not "no announcements". */
+    @Test
+    void aBirdThatDoesNotAnswerIsAnError() {
+        Birdc b = new Birdc(new CommandRunner(), java.util.Optional.empty(), java.nio.file.Path.of("/nonexistent/anyloop-birdc-test.ctl"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(b::announcements).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("/nonexistent/anyloop-birdc-test.ctl");
     }
 
     @Test

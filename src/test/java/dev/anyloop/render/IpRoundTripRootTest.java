@@ -122,7 +122,8 @@ class IpRoundTripRootTest {
             PolicyRule.Action a = r.nextInt(5) == 0 ? List.of(PolicyRule.Action.BLACKHOLE, PolicyRule.Action.UNREACHABLE,
                     PolicyRule.Action.PROHIBIT).get(r.nextInt(3)) : PolicyRule.Action.LOOKUP;
             int table = a == PolicyRule.Action.LOOKUP ? List.of(Route.TABLE_MAIN, 100, 200, 51820).get(r.nextInt(4)) : 0;
-            out.add(new PolicyRule(f, prio, r.nextInt(5) == 0, from, to, iif, oif, mark, a, table, mask));
+            int suppress = a == PolicyRule.Action.LOOKUP && r.nextInt(4) == 0 ? r.nextInt(f.bits() + 1) : -1;
+            out.add(new PolicyRule(f, prio, r.nextInt(5) == 0, from, to, iif, oif, mark, a, table, mask).withSuppressPrefixlen(suppress));
         }
         return out;
     }

@@ -57,9 +57,11 @@ class RuleRoundTripTest {
         int kind = r.nextInt(4); // 0 none, 1 ports, 2 icmp, 3 protocol only
         String icmp = f == Family.V4 ? "icmp" : "ipv6-icmp";
         if (kind == 1) {
-            m.add(new Match.Protocol(r.nextBoolean() ? "tcp" : "udp", false));
+            String proto = r.nextBoolean() ? "tcp" : "udp";
+            m.add(new Match.Protocol(proto, false));
             if (r.nextBoolean()) m.add(new Match.SrcPorts(ranges(r), r.nextInt(4) == 0));
             if (r.nextBoolean() || m.stream().noneMatch(x -> x instanceof Match.SrcPorts)) m.add(new Match.DstPorts(ranges(r), r.nextInt(4) == 0));
+            if (proto.equals("tcp") && r.nextInt(3) == 0) m.add(new Match.TcpFlags(r.nextInt(64), r.nextInt(64), r.nextInt(4) == 0));
         } else if (kind == 2) {
             m.add(new Match.Protocol(icmp, false));
             int type = f == Family.V4 ? List.of(0, 3, 8, 11, 255).get(r.nextInt(5)) : List.of(1, 128, 129, 135).get(r.nextInt(4));
@@ -76,6 +78,25 @@ class RuleRoundTripTest {
         List<String> types = List.of("LOCAL", "UNICAST", "BROADCAST", "MULTICAST", "BLACKHOLE");
         if (r.nextInt(5) == 0) m.add(new Match.AddrType(true, types.get(r.nextInt(types.size())), r.nextBoolean()));
         if (r.nextInt(5) == 0) m.add(new Match.AddrType(false, types.get(r.nextInt(types.size())), r.nextBoolean()));
+        if (r.nextInt(5) == 0) {
+            m.add(new Match.InSet(List.of("allow", "svc-1", "x_y").get(r.nextInt(3)), List.of(List.of("src"), List.of("dst"), List.of("dst", "dst"),
+                    List.of("src", "dst", "src")).get(r.nextInt(4)), r.nextInt(4) == 0, r.nextBoolean()));
+        }
+        if (r.nextInt(6) == 0) {
+            Ip a = address(r, f);
+            m.add(new Match.IpRange(r.nextBoolean(), a, a.plus(r.nextInt(1000)), r.nextBoolean()));
+        }
+        if (r.nextInt(6) == 0) {
+            Match.OwnerKind k = Match.OwnerKind.values()[r.nextInt(3)];
+            long lo = k == Match.OwnerKind.SOCKET_EXISTS ? 0 : r.nextInt(70000);
+            m.add(new Match.Owner(k, lo, k == Match.OwnerKind.SOCKET_EXISTS || r.nextBoolean() ? lo : lo + r.nextInt(1000), r.nextBoolean()));
+        }
+        if (r.nextInt(8) == 0) m.add(new Match.RpFilter(r.nextBoolean(), r.nextBoolean(), r.nextBoolean(), r.nextBoolean()));
+        if (r.nextInt(6) == 0) {
+            long mask = r.nextBoolean() ? 0xffffffffL : r.nextInt() & 0xffffffffL;
+            m.add(new Match.Mark(r.nextInt() & 0xffffffffL & mask, mask, r.nextBoolean()));
+        }
+        if (r.nextInt(8) == 0) m.add(new Match.Limit(List.of("--limit 5/min --limit-burst 10", "--limit 3/sec --limit-burst 5").get(r.nextInt(2))));
         Rule rule = new Rule(m, target(r, f), Optional.empty());
         if (r.nextInt(4) == 0) rule = rule.withComment(text(r, 40));
         return new Case(f, rule);

@@ -59,6 +59,27 @@ class FibTest {
         assertThat(r.route().map(Route::toString).orElse("-")).isEqualTo(route);
     }
 
+    /**
+     * wg-quick's layout: "not fwmark 0xca6c lookup 51820" sends everything to the tunnel's table, but first
+     * "lookup main suppress_prefixlength 0" lets main answer with anything more specific than its default route.
+     */
+    @ParameterizedTest(name = "wg-quick: {0} mark {1} -> {2}")
+    @CsvSource({
+        "10.0.1.77, 0, 10.0.1.0/24 dev eth1 proto kernel scope link src 10.0.1.1",
+        "8.8.8.8, 0, 0.0.0.0/0 table 51820 dev wg0 proto static scope link",
+        "8.8.8.8, 51820, 0.0.0.0/0 via 10.0.0.254 dev eth0 proto static",
+        "10.5.1.1, 0, 10.5.0.0/16 via 10.0.0.5 dev eth0 proto static metric 5",
+    })
+    void suppressPrefixlengthSkipsMainsDefaultRoute(String dst, long mark, String route) {
+        NetFixture n = new NetFixture();
+        NetFixture.H h = n.host("r").iface("eth0", "a", "10.0.0.1/24").iface("eth1", "b", "10.0.1.1/24").iface("wg0", "w", "10.77.0.2/32")
+                .route("default via 10.0.0.254").route("10.5.0.0/16 via 10.0.0.5 metric 5").route("0.0.0.0/0 dev wg0 table 51820")
+                .rule("0: from all lookup local").rule("32764: from all lookup main suppress_prefixlength 0")
+                .rule("32765: not from all fwmark 51820 lookup 51820").rule("32766: from all lookup main").rule("32767: from all lookup default");
+        FibResult r = fib(h).lookup(Ip.parse(dst), Ip.parse("0.0.0.0"), "lo", mark);
+        assertThat(r.route().map(Route::toString).orElse("-")).isEqualTo(route);
+    }
+
     @ParameterizedTest(name = "dev down: {0}")
     @CsvSource({"10.5.1.1, 10.5.0.0/16 via 10.0.1.5 dev eth1 proto static metric 10", "10.0.0.9, 0.0.0.0/0 via 10.0.0.254 dev eth0 proto static"})
     void routesThroughADownDeviceAreSkipped(String dst, String route) {

@@ -25,6 +25,10 @@ class FirewallTest {
      * Rules are "CHAIN: spec" separated by " | "; INPUT's policy is {@code policy}. The probe is
      * "tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0 ct NEW[,DNAT]".
      */
+    static final String SETS = String.join("\n", "create allow hash:net family inet hashsize 1024 maxelem 65536",
+            "add allow 1.2.0.0/16", "add allow 1.2.9.0/24 nomatch", "add allow 1.2.9.7", "create svc hash:ip,port family inet",
+            "add svc 10.0.0.1,tcp:80", "create both list:set size 8", "add both svc", "add both allow", "create macs hash:mac", "") + "\n";
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
         "first match wins; INPUT: -p tcp -j DROP | INPUT: -j ACCEPT; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
@@ -63,10 +67,49 @@ class FirewallTest {
         "unsupported target; INPUT: -p tcp -j TARPIT; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; UNKNOWN INPUT 1",
         "harmless TCPMSS target; INPUT: -p tcp -j TCPMSS --clamp-mss-to-pmtu | INPUT: -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 2",
         "MARK without fwmark rules; INPUT: -j MARK --set-mark 1 | INPUT: -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 2",
+        "unmodelled match beside a failing one is not matched; INPUT: -p tcp -m recent --update -m tcp --dport 8080 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "unmodelled match beside holding ones is unknown; INPUT: -p tcp -m recent --update -m tcp --dport 80 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; UNKNOWN INPUT 1",
+        "set src member; INPUT: -m set --match-set allow src -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "set nomatch hole; INPUT: -m set --match-set allow src -j DROP; ACCEPT; tcp 1.2.9.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "set most specific member inside the hole; INPUT: -m set --match-set allow src -j DROP; ACCEPT; tcp 1.2.9.7:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "set not member; INPUT: -m set --match-set allow src -j DROP; ACCEPT; tcp 5.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "set negated; INPUT: -m set ! --match-set allow src -j DROP; ACCEPT; tcp 5.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "set dst flag reads the destination; INPUT: -m set --match-set allow dst -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "set ip,port member; INPUT: -m set --match-set svc dst,dst -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "set ip,port other port; INPUT: -m set --match-set svc dst,dst -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:81 in eth0; ACCEPT INPUT 0",
+        "set ip,port other protocol; INPUT: -m set --match-set svc dst,dst -j DROP; ACCEPT; udp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "set ip,port with one flag never matches; INPUT: -m set --match-set svc dst -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "list:set through its member; INPUT: -m set --match-set both src -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "set of an unmodelled type is unknown; INPUT: -m set --match-set macs src -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; UNKNOWN INPUT 1",
+        "set missing from ipset.txt is unknown; INPUT: -m set --match-set gone src -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; UNKNOWN INPUT 1",
+        "return-nomatch on a nomatch element is unknown; INPUT: -m set --match-set allow src --return-nomatch -j DROP; ACCEPT; tcp 1.2.9.4:5 -> 10.0.0.1:80 in eth0; UNKNOWN INPUT 1",
+        "return-nomatch on a member; INPUT: -m set --match-set allow src --return-nomatch -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "iprange inside; INPUT: -m iprange --src-range 1.2.3.1-1.2.3.9 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "iprange edge; INPUT: -m iprange --src-range 1.2.3.4-1.2.3.9 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "iprange outside; INPUT: -m iprange --src-range 1.2.3.5-1.2.3.9 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "iprange negated dst; INPUT: -m iprange ! --dst-range 10.0.0.2-10.0.0.9 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "owner without a socket does not match; INPUT: -m owner --uid-owner 0 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "negated owner without a socket matches; INPUT: -m owner ! --uid-owner 0 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "mark; INPUT: -m mark --mark 0x0 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "mark other; INPUT: -m mark --mark 0x1/0x1 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "negated mark; INPUT: -m mark ! --mark 0x1 -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "syn; INPUT: -p tcp --syn -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "not syn; INPUT: -p tcp ! --syn -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "tcp-flags ACK; INPUT: -p tcp -m tcp --tcp-flags SYN,ACK ACK -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "tcp-flags on udp; INPUT: -p udp -m tcp --tcp-flags SYN SYN -j DROP; ACCEPT; udp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "limit passes a single probe; INPUT: -m limit --limit 5/min -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "rpfilter strict passes; INPUT: -m rpfilter -j DROP; ACCEPT; tcp 10.0.0.7:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "rpfilter strict fails on the wrong device; INPUT: -m rpfilter -j DROP; ACCEPT; tcp 10.0.0.7:5 -> 10.0.0.1:80 in eth1; ACCEPT INPUT 0",
+        "rpfilter loose; INPUT: -m rpfilter --loose -j DROP; ACCEPT; tcp 10.0.0.7:5 -> 10.0.0.1:80 in eth1; DROP INPUT 1",
+        "rpfilter no route back; INPUT: -m rpfilter --loose -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "rpfilter invert; INPUT: -m rpfilter --invert -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "rpfilter local source; INPUT: -m rpfilter --loose -j DROP; ACCEPT; tcp 10.9.9.9:5 -> 10.0.0.1:80 in eth0; ACCEPT INPUT 0",
+        "rpfilter accept-local; INPUT: -m rpfilter --accept-local -j DROP; ACCEPT; tcp 10.9.9.9:5 -> 10.0.0.1:80 in eth0; DROP INPUT 1",
+        "rpfilter from lo; INPUT: -m rpfilter --invert -j DROP; ACCEPT; tcp 1.2.3.4:5 -> 10.0.0.1:80 in lo; ACCEPT INPUT 0",
     })
     void evaluates(String name, String rules, String policy, String probe, String expect) {
         NetFixture n = new NetFixture();
-        NetFixture.H h = n.host("h").iface("eth0", "a", "10.0.0.1/24").lo("10.9.9.9/32");
+        NetFixture.H h = n.host("h").iface("eth0", "a", "10.0.0.1/24").iface("eth1", "b", "10.5.0.1/24").lo("10.9.9.9/32").ipsets(SETS);
         h.chain("filter", "U").chain("filter", "V").policy("filter", "INPUT", policy);
         for (String r : rules.split(" \\| ")) {
             int c = r.indexOf(": ");

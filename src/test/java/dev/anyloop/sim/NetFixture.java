@@ -60,6 +60,7 @@ final class NetFixture {
         final List<Listener> listeners = new ArrayList<>();
         /** The native nftables ruleset, as {@code nft -j list ruleset} printed it. */
         dev.anyloop.state.nft.NftRuleset nft = dev.anyloop.state.nft.NftRuleset.empty();
+        dev.anyloop.state.IpSet.Sets ipsets = dev.anyloop.state.IpSet.Sets.none();
         /** family -> table -> chain -> (policy, rule specs). */
         final Map<Family, Map<String, Map<String, ChainB>>> nf = new HashMap<>();
 
@@ -155,9 +156,13 @@ final class NetFixture {
             Optional<String> iif = Optional.empty();
             PolicyRule.Action action = PolicyRule.Action.LOOKUP;
             int table = 0;
+            int suppress = -1;
+            Optional<Long> fwmark = Optional.empty();
             for (int i = 1; i < t.length; i++) {
                 switch (t[i]) {
                     case "not": not = true; break;
+                    case "suppress_prefixlength": suppress = Integer.parseInt(t[++i]); break;
+                    case "fwmark": fwmark = Optional.of(Long.decode(t[++i])); break;
                     case "from": from = t[++i].equals("all") ? Optional.empty() : Optional.of(Prefix.parse(t[i])); break;
                     case "to": to = Optional.of(Prefix.parse(t[++i])); break;
                     case "iif": iif = Optional.of(t[++i]); break;
@@ -167,7 +172,7 @@ final class NetFixture {
             }
             Family fam = f;
             if (rules.stream().noneMatch(r -> r.family() == fam)) rules.addAll(PolicyRule.defaults(f));
-            rules.add(new PolicyRule(f, prio, not, from, to, iif, Optional.empty(), Optional.empty(), action, table));
+            rules.add(new PolicyRule(f, prio, not, from, to, iif, Optional.empty(), fwmark, action, table).withSuppressPrefixlen(suppress));
             return this;
         }
 
@@ -205,6 +210,16 @@ final class NetFixture {
                 nft = dev.anyloop.snapshot.NftJsonParser.parse(file, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             } catch (java.io.IOException | SnapshotException e) {
                 throw new IllegalArgumentException("test ruleset " + file + ": " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /** The host's ipsets from {@code ipset save} text, read by the snapshot's own parser. */
+        H ipsets(String save) {
+            try {
+                ipsets = dev.anyloop.snapshot.IpsetSaveParser.parse("ipset.txt", save);
+            } catch (SnapshotException e) {
+                throw new IllegalArgumentException("test ipsets: " + e.getMessage(), e);
             }
             return this;
         }
@@ -271,7 +286,7 @@ final class NetFixture {
 
         DeviceState state() {
             return DeviceState.builder(name).links(links).addresses(addresses).routes(routes).rules(rules).sysctls(Sysctls.of(sysctls))
-                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).build();
+                    .netfilter(netfilter(Family.V4)).netfilter(netfilter(Family.V6)).listeners(listeners).nftables(nft).ipsets(ipsets).build();
         }
     }
 

@@ -32,6 +32,16 @@ final class Describe {
         if (m instanceof Match.IcmpType t) return n + "icmp=" + t.type() + (t.code() < 0 ? "" : "/" + t.code());
         if (m instanceof Match.ConnState c) return n + "state=" + c.states().stream().sorted().collect(Collectors.joining(","));
         if (m instanceof Match.AddrType a) return n + (a.source() ? "srctype=" : "dsttype=") + a.type();
+        if (m instanceof Match.InSet x) return n + "set=" + x.set() + "(" + String.join(",", x.flags()) + (x.returnNomatch() ? ",return-nomatch" : "") + ")";
+        if (m instanceof Match.IpRange x) return n + (x.source() ? "srcrange=" : "dstrange=") + x.from() + "-" + x.to();
+        if (m instanceof Match.Owner x) return n + "owner=" + x.kind() + (x.kind() == Match.OwnerKind.SOCKET_EXISTS ? "" : ":" + x.from() + "-" + x.to());
+        if (m instanceof Match.RpFilter x) {
+            return "rpfilter(" + (x.loose() ? "loose," : "") + (x.validMark() ? "validmark," : "") + (x.acceptLocal() ? "accept-local," : "")
+                    + (x.invert() ? "invert" : "") + ")";
+        }
+        if (m instanceof Match.Mark x) return n + "mark=0x" + Long.toHexString(x.value()) + "/0x" + Long.toHexString(x.mask());
+        if (m instanceof Match.TcpFlags x) return n + "tcpflags=" + x.mask() + "/" + x.comp();
+        if (m instanceof Match.Limit x) return "limit[" + x.text() + "]";
         if (m instanceof Match.Unsupported u) return "unsupported[" + u.text() + "]";
         throw new IllegalArgumentException(m.toString());
     }

@@ -33,6 +33,18 @@ class IpRuleParserTest {
         assertThat(rules.get(3).markMatches(0x17)).isFalse();
     }
 
+    /** What ip 6.1 prints for wg-quick's rules (taken in a namespace): suppress_prefixlength is read, not refused. */
+    @Test
+    void wgQuickRulesAreRead() throws SnapshotException {
+        String json = "[{\"priority\":0,\"src\":\"all\",\"table\":\"local\"},{\"priority\":32764,\"not\":null,\"src\":\"all\","
+                + "\"fwmark\":\"0xca6c\",\"table\":\"51820\"},{\"priority\":32765,\"src\":\"all\",\"table\":\"main\",\"suppress_prefixlen\":0}]";
+        List<PolicyRule> rules = IpRuleParser.parse("ip-rule.json", json, Family.V4);
+        assertThat(rules).extracting(PolicyRule::toString).containsExactly("0: from all lookup local",
+                "32764: not from all fwmark 0xca6c lookup 51820", "32765: from all lookup main suppress_prefixlength 0");
+        assertThat(rules.get(2).suppressPrefixlen()).isZero();
+        assertThat(rules.get(1).suppressPrefixlen()).isEqualTo(-1);
+    }
+
     @Test
     void realIpv6RulesHaveNoDefaultTableRule() throws SnapshotException {
         // the kernel gives IPv6 only the local (0) and main (32766) rules
@@ -59,7 +71,7 @@ class IpRuleParserTest {
     @CsvSource(delimiter = '|', value = {
         // the exact key names ip 6.1 prints for these selectors, captured with ip rule add ... ipproto tcp dport 80 etc.
         "[{\"priority\":201,\"src\":\"all\",\"ipproto\":\"tcp\",\"dport\":80,\"table\":\"100\"}]|[0].ipproto: expected only priority,",
-        "[{\"priority\":202,\"src\":\"all\",\"table\":\"main\",\"suppress_prefixlen\":0}]|[0].suppress_prefixlen: expected only",
+        "[{\"priority\":202,\"src\":\"all\",\"table\":\"main\",\"suppress_prefixlen\":33}]|[0].suppress_prefixlen: expected a prefix length 0-32, found 33",
         "[{\"priority\":204,\"src\":\"all\",\"tos\":\"0x10\",\"table\":\"100\"}]|[0].tos: expected only",
         "[{\"priority\":5,\"src\":\"all\",\"action\":\"goto\",\"target\":9}]|a selector anyloop does not model",
         "[{\"priority\":5,\"src\":\"all\",\"action\":\"nop\"}]|ip-rule.json: [0].action: expected blackhole, unreachable or prohibit, found 'nop'",

@@ -47,6 +47,32 @@ class SysctlKeyTest {
         assertThat(Sysctls.of(m).get(k, "eth0")).isEqualTo(expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({"net.ipv4.ip_forward", "net.ipv4.conf.all.forwarding"})
+    void writingIpv4ForwardingOnForAllSetsEveryDeviceAsTheKernelDoes(String written) {
+        Sysctls read = Sysctls.of(Map.of("net.ipv4.ip_forward", "0", "net.ipv4.conf.all.forwarding", "0", "net.ipv4.conf.default.forwarding", "0",
+                "net.ipv4.conf.eth1.forwarding", "0", "net.ipv4.conf.eth0.rp_filter", "2"));
+        assertThat(read.ipv4Forwarding("eth1")).isFalse();
+        Sysctls s = read.written(Map.of(written, "1"));
+        assertThat(s.ipv4Forwarding()).isTrue();
+        assertThat(s.ipv4Forwarding("eth1")).isTrue();
+        assertThat(s.get("net.ipv4.conf.default.forwarding")).contains("1");
+        assertThat(s.get("net.ipv4.conf.eth0.rp_filter")).contains("2");
+    }
+
+    @Test
+    void writingOneDevicesForwardingOrIpv6AllSetsWhatTheKernelSets() {
+        Sysctls read = Sysctls.of(Map.of("net.ipv4.ip_forward", "1", "net.ipv4.conf.eth0.forwarding", "1", "net.ipv4.conf.eth1.forwarding", "1",
+                "net.ipv6.conf.all.forwarding", "0", "net.ipv6.conf.eth0.forwarding", "0"));
+        Sysctls one = read.written(Map.of("net.ipv4.conf.eth0.forwarding", "0"));
+        assertThat(one.ipv4Forwarding("eth0")).isFalse();
+        assertThat(one.ipv4Forwarding("eth1")).isTrue();
+        assertThat(one.ipv4Forwarding()).isTrue();
+        Sysctls v6 = read.written(Map.of("net.ipv6.conf.all.forwarding", "1"));
+        assertThat(v6.get(SysctlKey.IPV6_FORWARDING, "eth0")).isEqualTo(1);
+        assertThat(v6.get("net.ipv6.conf.default.forwarding")).contains("1");
+    }
+
     @Test
     void echoIgnoreIsPerFamily() {
         Sysctls s = Sysctls.of(Map.of("net.ipv6.icmp.echo_ignore_all", "1"));
