@@ -63,9 +63,12 @@ final class Redirects {
 
     /** Whether {@code p} forwards with send_redirects on and has an IPv4 subnet there: the router a note needs. */
     private static boolean mayRedirect(Network network, Segment.Port p) {
-        DeviceState r = network.host(p.host()).orElse(null);
-        return r != null && v4(r, p.dev()).isPresent() && r.sysctls().ipv4Forwarding(p.dev())
-                && r.sysctls().get(SysctlKey.SEND_REDIRECTS, p.dev()) != 0;
+        return network.host(p.host()).map(r -> v4(r, p.dev()).isPresent() && redirects(r, p.dev())).orElse(false);
+    }
+
+    /** Whether {@code r} forwards on {@code dev} and sends redirects there (ip_forward, send_redirects). */
+    private static boolean redirects(DeviceState r, String dev) {
+        return r.sysctls().ipv4Forwarding(dev) && r.sysctls().get(SysctlKey.SEND_REDIRECTS, dev) != 0;
     }
 
     private static void note(Network network, Simulator sim, Map<Ip, List<Segment.Port>> holders, Segment.Port client, ServiceDef s, Ip x, Set<String> seen,
@@ -82,7 +85,7 @@ final class Redirects {
         for (Segment.Port rp : holders.getOrDefault(gw, List.of())) {
             DeviceState r = network.host(rp.host()).orElse(null);
             if (r == null || rp.equals(client)) continue;
-            if (!r.sysctls().ipv4Forwarding(rp.dev()) || r.sysctls().get(SysctlKey.SEND_REDIRECTS, rp.dev()) == 0) return;
+            if (!redirects(r, rp.dev())) return;
             FibResult rr = sim.fib(rp.host(), Family.V4).lookup(x, caddr.get().ip(), rp.dev());
             if (!rr.usable() || rr.type() != Route.Type.UNICAST) return;
             NextHop out2 = rr.route().get().nexthops().get(0);
